@@ -1,0 +1,3 @@
+from fixkit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,11 @@
+"""`fixkit explain`."""
+
+from __future__ import annotations
+
+import argparse
+
+from fixkit.errors import FixkitError
+
+
+def run(args: argparse.Namespace) -> int:
+    raise FixkitError("explain: not implemented yet")

@@ -1,0 +1,11 @@
+"""`fixkit report`."""
+
+from __future__ import annotations
+
+import argparse
+
+from fixkit.errors import FixkitError
+
+
+def run(args: argparse.Namespace) -> int:
+    raise FixkitError("report: not implemented yet")

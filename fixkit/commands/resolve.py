@@ -1,0 +1,11 @@
+"""`fixkit resolve`."""
+
+from __future__ import annotations
+
+import argparse
+
+from fixkit.errors import FixkitError
+
+
+def run(args: argparse.Namespace) -> int:
+    raise FixkitError("resolve: not implemented yet")

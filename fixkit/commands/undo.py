@@ -1,0 +1,11 @@
+"""`fixkit undo`."""
+
+from __future__ import annotations
+
+import argparse
+
+from fixkit.errors import FixkitError
+
+
+def run(args: argparse.Namespace) -> int:
+    raise FixkitError("undo: not implemented yet")

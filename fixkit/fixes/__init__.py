@@ -1,0 +1,1 @@
+"""Fix generation, one module per family: each `fix_<kind>(diagnosis, analysis) -> Fix | None`."""
