@@ -1,0 +1,154 @@
+"""`--format github`: one review comment per diagnosis; suggestions reproduce the fix exactly."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from fixkit.model import Diagnosis, Fix, Safety, apply_hunks, edit_between
+from fixkit.plan import Plan
+from fixkit.reporters import render
+from fixkit.reporters.github import (
+    MAX_SUGGESTION_LINES,
+    apply_suggestion,
+    fingerprints_in,
+    review_comments,
+    suggestion_for,
+)
+from test_reporters import handmade_plan
+
+SUGGESTION_RE = re.compile(r"^(`{3,})suggestion\n(.*?)^\1$", re.S | re.M)
+
+
+def suggestion_body(body: str) -> list[str] | None:
+    """The replacement lines of the one suggestion block in a comment body."""
+    blocks = SUGGESTION_RE.findall(body)
+    if not blocks:
+        return None
+    assert len(blocks) == 1, body
+    return blocks[0][1].splitlines()
+
+
+def apply_comment(text: str, comment: dict) -> str:
+    """Replace lines start_line..line of `text` with the suggestion, as GitHub's button does."""
+    lines = text.splitlines(keepends=True)
+    start = comment.get("start_line", comment["line"])
+    new = [line + "\n" for line in suggestion_body(comment["body"])]
+    return "".join(lines[: start - 1] + new + lines[comment["line"] :])
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Plan:
+    return handmade_plan(tmp_path / "proj")
+
+
+def test_payload_shape(plan):
+    payload = json.loads(render(plan, "github"))
+    assert payload["event"] == "COMMENT"
+    assert payload["body"].startswith("**fixkit**: 3/10 entry points import")
+    assert len(payload["comments"]) == len(plan.diagnoses)
+    for comment, d in zip(payload["comments"], plan.diagnoses):
+        assert comment["side"] == "RIGHT"
+        assert fingerprints_in(comment["body"]) == {d.id}
+        if "start_line" in comment:
+            assert comment["start_line"] < comment["line"] and comment["start_side"] == "RIGHT"
+
+
+def test_each_single_file_fix_is_one_suggestion_that_reproduces_it(plan):
+    payload = json.loads(render(plan, "github"))
+    checked = 0
+    for comment, d in zip(payload["comments"], plan.diagnoses):
+        fix = d.fix
+        single = fix is not None and fix.safety is not Safety.MANUAL and len(fix.edits) == 1 and not fix.edits[0].creates
+        assert (suggestion_body(comment["body"]) is not None) == single, d.code
+        if single:
+            edit = fix.edits[0]
+            assert comment["path"] == edit.path
+            old = plan.texts[edit.path]
+            assert apply_comment(old, comment) == apply_hunks(old, edit.hunks)
+            checked += 1
+    assert checked == 5
+
+
+def test_dependency_fix_is_a_suggestion_on_the_requirements_lines(plan):
+    comment = next(c for c in render_comments(plan) if c["path"] == "pyproject.toml")
+    assert comment["line"] == 4 and "start_line" not in comment  # the insertion anchors on the line before it
+    assert suggestion_body(comment["body"]) == ['    "fastapi>=0.110",', '    "dagger-io>=0.9",']
+    assert "Root cause at `app/services/studio.py:3`." in comment["body"]
+    assert "Blast radius: keeps 1 entry point from importing: `ai_creative_studio`." in comment["body"]
+
+
+def test_insertion_at_the_top_repeats_the_first_line(plan):
+    comment = next(c for c in render_comments(plan) if c["path"] == "app/routers/docs.py")
+    assert comment["line"] == 1
+    assert suggestion_body(comment["body"])[-1] == "def usage():"
+
+
+def test_suggestion_containing_backticks_gets_a_longer_fence(plan):
+    comment = next(c for c in render_comments(plan) if c["path"] == "app/routers/docs.py")
+    # the replacement holds ```` so the fence must be five backticks, and it is closed
+    assert "\n`````suggestion\n" in comment["body"]
+    assert suggestion_body(comment["body"])[:5] == ['"""Docs.', "", "````", "```", "````"]
+
+
+def test_fix_over_several_files_is_a_comment_with_the_diff(plan):
+    comment = next(c for c in render_comments(plan) if "FK201" in c["body"])
+    assert comment["path"] == "app/routers/workflow_management.py" and comment["line"] == 2
+    assert "```diff\n--- /dev/null\n+++ b/app/middleware/auth.py\n" in comment["body"]
+    assert "+++ b/app/middleware/__init__.py" in comment["body"]
+    assert suggestion_body(comment["body"]) is None
+
+
+def test_manual_fix_says_what_to_do_without_suggestion(plan):
+    comment = next(c for c in render_comments(plan) if "FK501" in c["body"])
+    assert "**Fix (manual):** Move the import of charge into credit()" in comment["body"]
+    assert "billing imports credit at module level" in comment["body"]
+    assert suggestion_body(comment["body"]) is None
+
+
+def render_comments(plan):
+    return json.loads(render(plan, "github"))["comments"]
+
+
+def _plan_for(tmp_path: Path, old: str, new: str, path: str = "app/mod.py") -> Plan:
+    fix = Fix("change", Safety.SAFE, (edit_between(path, old, new),))
+    d = Diagnosis("FK202", "missing-name", "m", path, 1, fix=fix)
+    return Plan("0.1.0", str(tmp_path), (), (d,), {path: old})
+
+
+@pytest.mark.parametrize(
+    "old,new",
+    [
+        ("a\nb\nc\nd\n", "a\nB\nc\nD\n"),  # two hunks close together: one suggestion over both
+        ("a\r\nb\r\nc\r\n", "a\r\nB\r\nc\r\n"),  # CRLF kept
+        ("a\nb\nc", "a\nb\nC"),  # last line without a line break
+        ("a\nb\n", "a\nb\nc\n"),  # append at the end: anchored on the last line
+        ("a\nb\nc\n", "a\nc\n"),  # deletion
+        ("x = 1\n", "import os\nx = 1\n"),  # insertion at the top
+    ],
+)
+def test_suggestion_applied_equals_the_edit(tmp_path, old, new):
+    plan = _plan_for(tmp_path, old, new)
+    suggestion = suggestion_for(plan, plan.diagnoses[0].fix)
+    assert suggestion is not None
+    assert apply_suggestion(old, suggestion) == new
+    comment = review_comments(plan)[0]
+    assert (comment.start_line or comment.line, comment.line) == (suggestion.start, suggestion.end)
+
+
+def test_far_apart_hunks_become_a_diff_comment(tmp_path):
+    old = "".join(f"line{i}\n" for i in range(1, MAX_SUGGESTION_LINES + 10))
+    new = old.replace("line1\n", "LINE1\n").replace(f"line{MAX_SUGGESTION_LINES + 5}\n", "LAST\n")
+    plan = _plan_for(tmp_path, old, new)
+    assert suggestion_for(plan, plan.diagnoses[0].fix) is None
+    comment = review_comments(plan)[0]
+    assert comment.suggestion is None and "```diff" in comment.body and comment.line == 1
+
+
+def test_root_prefix_applies_to_comment_paths(tmp_path):
+    plan = handmade_plan(tmp_path / "backend")
+    paths = {c["path"] for c in json.loads(render(plan, "github", root=str(tmp_path)))["comments"]}
+    assert "backend/pyproject.toml" in paths and all(p.startswith("backend/") for p in paths)
