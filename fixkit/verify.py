@@ -1,0 +1,780 @@
+"""verify: import each entry point for real, in a fresh subprocess of the target interpreter.
+
+This is the only place fixkit runs the analysed project's code.  Every import happens
+in its own process (a broken module cannot poison the next one's `sys.modules` or
+SQLAlchemy metadata), in its own session (so a timeout kills the whole process group,
+threads and children included), with stdin closed and stdout/stderr drained by a thread
+that keeps only the first `OUTPUT_CAP` bytes: a module that hangs, calls `sys.exit`,
+`os._exit`s or prints megabytes costs at most `timeout` seconds and a few kilobytes.
+
+The child reports through a result file, never through stdout, so nothing the module
+prints can be mistaken for (or corrupt) the result.
+
+Three questions are answered:
+* does each entry point import (``verify_entry_points``)?  Each failure is tied to the
+  plan's diagnosis that explains it (``explain_failures``), else it becomes an FK901
+  runtime-error diagnosis;
+* is an endpoint served (``check_app``)?  The app is built in a subprocess and its
+  routes listed; a missing route is traced statically to the failed entry point that
+  declares it (``find_route_providers``);
+* do the models match the database (``check_database``)?  SQLAlchemy's inspector in
+  the subprocess compares the tables of every model that imports with the live schema.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from fixkit.model import Diagnosis, Location
+
+OUTPUT_CAP = 64 * 1024  # bytes of a child's stdout+stderr kept for the report
+_READ_CHUNK = 65536
+
+# The program run in the target interpreter.  It must work on every Python fixkit
+# supports as a target (3.8+ syntax only) and import nothing of fixkit.
+_CHILD = r'''
+import json, os, sys, traceback
+spec = json.loads(sys.argv[1])
+root = os.path.realpath(spec["root"])
+sys.dont_write_bytecode = True
+for p in reversed(spec["paths"]):
+    sys.path.insert(0, p)
+
+def first_party(filename):
+    if not filename or filename.startswith("<"):
+        return None  # <string>, <frozen importlib._bootstrap>: not a file of the project
+    try:
+        real = os.path.realpath(filename)
+    except (TypeError, ValueError):
+        return None
+    if not real.startswith(root + os.sep):
+        return None
+    rel = os.path.relpath(real, root).replace(os.sep, "/")
+    parts = rel.split("/")
+    if "site-packages" in parts or "dist-packages" in parts or ".venv" in parts or "venv" in parts:
+        return None
+    return rel
+
+def describe(exc):
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = None
+    if isinstance(exc, SyntaxError) and first_party(exc.filename):
+        where = (first_party(exc.filename), exc.lineno or 0)
+    if where is None:
+        for frame in reversed(tb):
+            rel = first_party(frame.filename)
+            if rel:
+                where = (rel, frame.lineno or 0)
+                break
+    chain = []
+    for frame in tb:
+        rel = first_party(frame.filename)
+        if rel and (not chain or chain[-1] != rel):
+            chain.append(rel)
+    message = str(exc) if not isinstance(exc, SyntaxError) else (exc.msg or str(exc))
+    if isinstance(exc, SystemExit):
+        message = "the module called sys.exit(%r)" % (exc.code,)
+    return {
+        "type": type(exc).__name__,
+        "message": message[:2000],
+        "file": where[0] if where else None,
+        "line": where[1] if where else None,
+        "name": getattr(exc, "name", None) if isinstance(exc, ImportError) else None,
+        "chain": chain,
+    }
+
+def run_import(module):
+    import importlib
+    try:
+        importlib.import_module(module)
+        return {"ok": True, "error": None}
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt included: report, do not die
+        return {"ok": False, "error": describe(exc)}
+
+def routes_of(app):
+    out = []
+    url_map = getattr(app, "url_map", None)
+    if url_map is not None and hasattr(url_map, "iter_rules"):  # Flask / Werkzeug
+        for rule in url_map.iter_rules():
+            methods = sorted(m for m in (rule.methods or ()) if m not in ("HEAD", "OPTIONS"))
+            out.append({"methods": methods, "path": rule.rule, "name": rule.endpoint})
+        return out
+    def walk(routes, prefix):
+        for route in routes:
+            path = prefix + getattr(route, "path", "")
+            methods = getattr(route, "methods", None)
+            sub = getattr(route, "routes", None)
+            if methods is None and sub and type(route).__name__ == "Mount":
+                walk(sub, path)
+                continue
+            kind = "WEBSOCKET" if "WebSocket" in type(route).__name__ else None
+            out.append({"methods": sorted(methods) if methods else ([kind] if kind else []),
+                        "path": path, "name": getattr(route, "name", None)})
+    walk(getattr(app, "routes", []) or [], "")
+    return out
+
+def run_app(target):
+    import importlib
+    module, _, attr = target.partition(":")
+    try:
+        obj = importlib.import_module(module)
+        for part in (attr or "app").split("."):
+            obj = getattr(obj, part)
+        if callable(obj) and not hasattr(obj, "routes") and not hasattr(obj, "url_map"):
+            obj = obj()  # an application factory
+        return {"ok": True, "routes": routes_of(obj)}
+    except BaseException as exc:
+        return {"ok": False, "error": describe(exc), "routes": []}
+
+def run_database(url, modules):
+    import importlib
+    failed = []
+    for module in modules:
+        r = run_import(module)
+        if not r["ok"]:
+            failed.append(module)
+    from sqlalchemy import MetaData, create_engine, inspect
+    metas = {}
+    for name, mod in list(sys.modules.items()):
+        if mod is None or not first_party(getattr(mod, "__file__", None)):
+            continue
+        for value in list(vars(mod).values()):
+            meta = value if isinstance(value, MetaData) else getattr(value, "metadata", None) if isinstance(value, type) else None
+            if isinstance(meta, MetaData):
+                metas[id(meta)] = meta
+    engine = create_engine(url)
+    dialect = engine.dialect
+    def compiled(type_):
+        try:
+            return type_.compile(dialect=dialect).upper()
+        except Exception:
+            return type(type_).__name__.upper()
+    models = {}
+    for meta in metas.values():
+        for table in meta.tables.values():
+            models.setdefault(table.name, {c.name: {"type": compiled(c.type), "nullable": bool(c.nullable)} for c in table.columns})
+    insp = inspect(engine)
+    live = {}
+    for table in insp.get_table_names():
+        live[table] = {c["name"]: {"type": compiled(c["type"]), "nullable": bool(c.get("nullable", True))} for c in insp.get_columns(table)}
+    engine.dispose()
+    return {"ok": True, "models": models, "live": live, "failed_imports": failed}
+
+mode = spec["mode"]
+try:
+    if mode == "import":
+        result = run_import(spec["module"])
+    elif mode == "app":
+        result = run_app(spec["app"])
+    else:
+        result = run_database(spec["url"], spec["modules"])
+except BaseException as exc:
+    result = {"ok": False, "error": describe(exc)}
+data = json.dumps(result, default=str)
+with open(spec["out"], "w", encoding="utf-8") as fh:
+    fh.write(data)
+    fh.flush()
+    os.fsync(fh.fileno())
+os._exit(0)  # skip atexit handlers and non-daemon threads the project may have started
+'''
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one entry point did not import (the exception as the child saw it)."""
+
+    type: str
+    message: str
+    file: str | None = None  # the first first-party frame, relative to the root
+    line: int | None = None
+    name: str | None = None  # ImportError.name: the module that could not be imported
+    chain: tuple[str, ...] = ()  # first-party files on the traceback, outermost first
+
+    def __str__(self) -> str:
+        where = f" ({self.file}:{self.line})" if self.file else ""
+        return f"{self.type}: {self.message}{where}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.type, "message": self.message, "file": self.file, "line": self.line, "name": self.name}
+
+
+@dataclass(frozen=True)
+class VerifyItem:
+    module: str
+    ok: bool
+    error: Failure | None = None
+    diagnosis: str | None = None  # id of the diagnosis that explains the failure
+    output: str = ""  # what the module printed (capped)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "module": self.module,
+            "ok": self.ok,
+            "error": str(self.error) if self.error else None,
+            "exception": self.error.to_dict() if self.error else None,
+            "diagnosis": self.diagnosis,
+        }
+
+
+@dataclass(frozen=True)
+class RouteCheck:
+    method: str
+    path: str
+    registered: bool
+    providers: tuple[str, ...] = ()  # failed entry points that declare the route
+    diagnoses: tuple[str, ...] = ()  # ids of the diagnoses blocking those entry points
+    locations: tuple[str, ...] = ()  # "file:line" of the declaring decorator
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "route": f"{self.method} {self.path}",
+            "registered": self.registered,
+            "providers": list(self.providers),
+            "diagnoses": list(self.diagnoses),
+            "locations": list(self.locations),
+        }
+
+
+@dataclass(frozen=True)
+class RoutesResult:
+    app: str
+    ok: bool
+    routes: tuple[tuple[str, str], ...] = ()  # (METHOD, path)
+    error: str | None = None
+    checks: tuple[RouteCheck, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "app": self.app,
+            "ok": self.ok,
+            "error": self.error,
+            "count": len(self.routes),
+            "routes": [f"{m} {p}" for m, p in self.routes],
+            "expected": [c.to_dict() for c in self.checks],
+        }
+
+
+@dataclass(frozen=True)
+class ColumnDiff:
+    table: str
+    column: str
+    problem: str  # "missing in database" | "no model column" | "type differs" | "nullable differs"
+    model: str | None = None
+    database: str | None = None
+
+
+@dataclass(frozen=True)
+class DatabaseResult:
+    url: str
+    ok: bool
+    error: str | None = None
+    model_tables: tuple[str, ...] = ()
+    database_tables: tuple[str, ...] = ()
+    missing_tables: tuple[str, ...] = ()  # a model has it, the database does not
+    unmodelled_tables: tuple[str, ...] = ()  # in the database, no model that imports has it
+    columns: tuple[ColumnDiff, ...] = ()
+    failed_imports: tuple[str, ...] = ()  # entry points whose models could not be compared
+
+    @property
+    def matches(self) -> bool:
+        return self.ok and not (self.missing_tables or self.unmodelled_tables or self.columns)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": _redact(self.url),
+            "ok": self.ok,
+            "error": self.error,
+            "matches": self.matches,
+            "model_tables": len(self.model_tables),
+            "database_tables": len(self.database_tables),
+            "missing_tables": list(self.missing_tables),
+            "tables_without_model": list(self.unmodelled_tables),
+            "columns": [c.__dict__ for c in self.columns],
+            "failed_imports": list(self.failed_imports),
+        }
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    items: tuple[VerifyItem, ...]
+    runtime_diagnoses: tuple[Diagnosis, ...] = ()  # FK901, failures no plan diagnosis explains
+    routes: RoutesResult | None = None
+    database: DatabaseResult | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def loaded(self) -> int:
+        return sum(1 for i in self.items if i.ok)
+
+    def status(self) -> dict[str, bool]:
+        return {i.module: i.ok for i in self.items}
+
+    def item(self, module: str) -> VerifyItem | None:
+        return next((i for i in self.items if i.module == module), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "total": self.total,
+            "loaded": self.loaded,
+            "items": [i.to_dict() for i in self.items],
+            "runtime_diagnoses": [
+                {"id": d.id, "code": d.code, "kind": d.kind, "message": d.message, "file": d.file, "line": d.line, "blocks": list(d.blocks)}
+                for d in self.runtime_diagnoses
+            ],
+        }
+        if self.routes is not None:
+            out["routes"] = self.routes.to_dict()
+        if self.database is not None:
+            out["database"] = self.database.to_dict()
+        return out
+
+
+# --------------------------------------------------------------------------- subprocess
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    result: dict[str, Any] | None  # None when the child died before reporting
+    returncode: int | None
+    timed_out: bool
+    output: str
+
+
+def _drain(stream, sink: bytearray) -> None:
+    """Read until EOF, keeping the first OUTPUT_CAP bytes; the rest is discarded so a
+    chatty child neither blocks on a full pipe nor fills fixkit's memory."""
+    while True:
+        chunk = stream.read1(_READ_CHUNK) if hasattr(stream, "read1") else stream.read(_READ_CHUNK)
+        if not chunk:
+            break
+        room = OUTPUT_CAP - len(sink)
+        if room > 0:
+            sink.extend(chunk[:room])
+    stream.close()
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.kill()
+    except ProcessLookupError:
+        pass
+
+
+def run_child(python: str, root: Path, paths: Sequence[str], spec: Mapping[str, Any], timeout: float) -> ChildRun:
+    """Run the child program with `spec` and return what it reported."""
+    with tempfile.TemporaryDirectory(prefix="fixkit-verify-") as tmp:
+        out_path = os.path.join(tmp, "result.json")
+        payload = {"root": str(root), "paths": list(paths), "out": out_path, **spec}
+        env = dict(os.environ)
+        # Never leave __pycache__ behind in the project: `undo` promises byte-for-byte.
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONSTARTUP", None)
+        env.setdefault("PYTHONIOENCODING", "utf-8")
+        try:
+            proc = subprocess.Popen(
+                [python, "-B", "-c", _CHILD, json.dumps(payload)],
+                cwd=str(root),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            from fixkit.errors import FixkitError
+
+            raise FixkitError(f"cannot run the target interpreter {python}: {exc.strerror or exc}") from None
+        sink = bytearray()
+        drainer = threading.Thread(target=_drain, args=(proc.stdout, sink), daemon=True)
+        drainer.start()
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        # Also reap children the module left behind holding the pipe open.
+        _kill_group(proc)
+        proc.wait()
+        drainer.join(timeout=5)
+        result = None
+        if not timed_out:
+            try:
+                with open(out_path, encoding="utf-8") as fh:
+                    result = json.loads(fh.read())
+            except (OSError, ValueError):
+                result = None
+        return ChildRun(result, None if timed_out else proc.returncode, timed_out, bytes(sink).decode("utf-8", "replace"))
+
+
+def _error_from(run: ChildRun, timeout: float) -> Failure | None:
+    if run.timed_out:
+        return Failure("Timeout", f"importing took longer than {timeout:g}s (killed)")
+    if run.result is None:
+        tail = run.output.strip().splitlines()[-1:] if run.output.strip() else []
+        extra = f": {tail[0][:300]}" if tail else ""
+        return Failure("ProcessExit", f"the interpreter exited with code {run.returncode} before reporting{extra}")
+    err = run.result.get("error")
+    if not err:
+        return None
+    return Failure(
+        type=str(err.get("type")),
+        message=str(err.get("message")),
+        file=err.get("file"),
+        line=err.get("line"),
+        name=err.get("name"),
+        chain=tuple(err.get("chain") or ()),
+    )
+
+
+def _workers() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def verify_entry_points(
+    root: Path, modules: Sequence[str], *, python: str, paths: Sequence[str] = (), timeout: float = 30.0
+) -> list[VerifyItem]:
+    """Import each module in its own subprocess, in parallel; results in `modules` order."""
+    root = Path(root).resolve()
+    search = [str(root / p) if p else str(root) for p in (paths or ("",))]
+
+    def one(module: str) -> VerifyItem:
+        run = run_child(python, root, search, {"mode": "import", "module": module}, timeout)
+        err = _error_from(run, timeout)
+        ok = err is None and bool(run.result and run.result.get("ok"))
+        return VerifyItem(module, ok, err, None, run.output)
+
+    with ThreadPoolExecutor(max_workers=_workers()) as pool:
+        return list(pool.map(one, modules))
+
+
+# --------------------------------------------------------------------------- diagnoses
+
+
+_CANNOT_IMPORT = re.compile(r"cannot import name '([^']+)' from '([^']+)'")
+_TABLE = re.compile(r"Table '([^']+)' is already defined")
+
+
+def _match(err: Failure, diagnoses: Sequence[Diagnosis]) -> Diagnosis | None:
+    """The diagnosis whose subject is the thing the exception is about."""
+    def first(pred) -> Diagnosis | None:
+        return next((d for d in diagnoses if pred(d)), None)
+
+    if err.type in ("ModuleNotFoundError", "ImportError") and err.name and "cannot import name" not in err.message:
+        missing = err.name
+        hit = first(lambda d: d.kind in ("missing-dependency", "missing-module") and d.symbol and (
+            d.symbol == missing or missing.startswith(d.symbol + ".") or d.symbol.startswith(missing + ".")))
+        if hit:
+            return hit
+    m = _CANNOT_IMPORT.search(err.message)
+    if m:
+        name, module = m.groups()
+        if "partially initialized" in err.message or "circular import" in err.message:
+            hit = first(lambda d: d.kind == "circular-import")
+            if hit:
+                return hit
+        hit = first(lambda d: d.kind == "missing-name" and d.symbol == name)
+        if hit:
+            return hit
+        hit = first(lambda d: d.kind == "circular-import" and (d.symbol == name or d.module == module))
+        if hit:
+            return hit
+    if err.type in ("SyntaxError", "IndentationError", "TabError") and err.file:
+        hit = first(lambda d: d.kind in ("syntax-error", "parameter-order") and d.file == err.file)
+        if hit:
+            return hit
+    t = _TABLE.search(err.message)
+    if t:
+        table = t.group(1)
+        hit = first(lambda d: d.kind == "duplicate-model" and (d.datum("table") == table or f"'{table}'" in d.message or table in d.message))
+        if hit:
+            return hit
+    return None
+
+
+def explain_failures(items: Sequence[VerifyItem], plan: Any | None, project_files: Mapping[str, str] | None = None) -> tuple[list[VerifyItem], list[Diagnosis]]:
+    """Tie each failure to the plan diagnosis that explains it; the rest become FK901.
+
+    `plan` is a fixkit.plan.Plan (or None); `project_files` maps a module to its file.
+    Matching, most specific first: the exception's subject (missing module, missing
+    name, table, file of a syntax error) against a diagnosis blocking this entry point,
+    then against any diagnosis; then a diagnosis on the file the traceback reached;
+    then the entry point's own static blockers (the import graph already says why).
+    """
+    diagnoses: list[Diagnosis] = list(getattr(plan, "diagnoses", ()) or ())
+    blocked_by = {e.module: tuple(e.blocked_by) for e in getattr(plan, "entry_points", ()) or ()}
+    by_id = {d.id: d for d in diagnoses}
+    out: list[VerifyItem] = []
+    runtime: dict[tuple[str, str, int, str], list[str]] = {}
+    errors: dict[tuple[str, str, int, str], Failure] = {}
+    for item in items:
+        if item.ok or item.error is None:
+            out.append(item)
+            continue
+        err = item.error
+        own = [by_id[i] for i in blocked_by.get(item.module, ()) if i in by_id]
+        hit = _match(err, own) or _match(err, diagnoses)
+        if hit is None and err.file:
+            hit = next((d for d in own if d.file == err.file), None) or next(
+                (d for d in diagnoses if d.file == err.file and d.code != "FK901"), None
+            )
+        if hit is None and own and err.type not in ("Timeout", "ProcessExit"):
+            # The exception is not one static analysis words the same way, but the graph
+            # already blocks this entry point: it is that cause until it is fixed.
+            hit = own[0] if err.type in ("ModuleNotFoundError", "ImportError", "SyntaxError") else None
+        if hit is not None:
+            out.append(replace(item, diagnosis=hit.id))
+            continue
+        file = err.file or (project_files or {}).get(item.module) or ""
+        key = (err.type, file, err.line or 0, err.message)
+        runtime.setdefault(key, []).append(item.module)
+        errors[key] = err
+        out.append(item)
+    fk901: list[Diagnosis] = []
+    assigned: dict[str, str] = {}
+    for key, modules in runtime.items():
+        err = errors[key]
+        etype, file, line, message = key
+        d = Diagnosis(
+            code="FK901",
+            kind="runtime-error",
+            message=f"{etype} raised while importing: {message}"[:500],
+            file=file,
+            line=line or 1,
+            module=modules[0],
+            symbol=etype,
+            related=tuple(Location(f, 1, 0, "on the import path") for f in err.chain if f != file),
+            blocks=tuple(modules),
+            data=(("exception", etype), ("error", message[:500])),
+        )
+        fk901.append(d)
+        for m in modules:
+            assigned[m] = d.id
+    out = [replace(i, diagnosis=assigned[i.module]) if i.module in assigned and not i.diagnosis else i for i in out]
+    return out, fk901
+
+
+# --------------------------------------------------------------------------- routes
+
+
+_DECORATOR = re.compile(
+    r"^[ \t]*@[ \t]*(\w+)\.(get|post|put|delete|patch|options|head|trace|api_route|route|websocket)\("
+    r"\s*(?:path\s*=\s*)?([rbuRBU]*)(['\"])(.*?)\4(.*)$",
+    re.M,
+)
+_METHODS_KW = re.compile(r"methods\s*=\s*[\[\(\{]([^\]\)\}]*)")
+_ROUTER_PREFIX = re.compile(r"(\w+)\s*(?::[^=]*)?=\s*(?:\w+\.)?(?:APIRouter|Blueprint)\((.*?)\)\s*$", re.M | re.S)
+_PREFIX_KW = re.compile(r"(?:url_)?prefix\s*=\s*(['\"])(.*?)\1")
+_INCLUDE_PREFIX = re.compile(r"(?:include_router|register_blueprint)\((?:[^()]|\([^()]*\))*?(?:url_)?prefix\s*=\s*(['\"])(.*?)\1", re.S)
+
+
+def parse_route(spec: str) -> tuple[str, str]:
+    """'GET /api/x' → ('GET', '/api/x'); a bare path means GET."""
+    parts = spec.strip().split(None, 1)
+    if len(parts) == 1:
+        method, path = "GET", parts[0]
+    else:
+        method, path = parts[0].upper(), parts[1].strip()
+    if not path.startswith("/"):
+        from fixkit.errors import FixkitError
+
+        raise FixkitError(f"--expect-route expects 'METHOD /path', got {spec!r}")
+    return method, path
+
+
+def _norm(path: str) -> str:
+    """Path templates compared by shape: {id}, {id:int} and <int:id> are one parameter."""
+    path = re.sub(r"\{[^}]*\}", "{}", path)
+    path = re.sub(r"<[^>]*>", "{}", path)
+    return path.rstrip("/") or "/"
+
+
+def _declared_routes(text: str) -> list[tuple[str, str, int]]:
+    """(METHOD, router-relative path including the router's own prefix, line) per decorator."""
+    prefixes: dict[str, str] = {}
+    for m in _ROUTER_PREFIX.finditer(text):
+        kw = _PREFIX_KW.search(m.group(2))
+        prefixes[m.group(1)] = kw.group(2) if kw else ""
+    out = []
+    for m in _DECORATOR.finditer(text):
+        var, verb, _, _, path, rest = m.groups()
+        line = text.count("\n", 0, m.start()) + 1
+        if verb in ("route", "api_route"):
+            km = _METHODS_KW.search(rest)
+            methods = re.findall(r"['\"](\w+)['\"]", km.group(1)) if km else ["GET"]
+        elif verb == "websocket":
+            methods = ["WEBSOCKET"]
+        else:
+            methods = [verb.upper()]
+        for method in methods:
+            out.append((method.upper(), prefixes.get(var, "") + path, line))
+    return out
+
+
+def include_prefixes(texts: Iterable[str]) -> set[str]:
+    """Every literal prefix an app mounts routers/blueprints under, plus no prefix."""
+    found = {""}
+    for text in texts:
+        for m in _INCLUDE_PREFIX.finditer(text):
+            found.add(m.group(2).rstrip("/"))
+    return found
+
+
+def find_route_providers(
+    method: str, path: str, candidates: Mapping[str, str], prefixes: Iterable[str]
+) -> list[tuple[str, int]]:
+    """Which candidate modules ({module: source text}) declare `method path`, found with
+    regular expressions rather than `ast` because a failed module may not even parse."""
+    want = _norm(path)
+    pre = sorted(set(prefixes))
+    hits = []
+    for module, text in candidates.items():
+        for m, rel, line in _declared_routes(text):
+            if m != method.upper():
+                continue
+            if any(_norm(p + rel) == want for p in pre):
+                hits.append((module, line))
+                break
+    return hits
+
+
+def detect_app(root: Path, files: Mapping[str, str]) -> str | None:
+    """`module:attr` of the project's FastAPI/Starlette/Flask app, when there is one.
+
+    `files` maps module names to relative paths.  A module-level assignment
+    `name = FastAPI(...)` (or Starlette/Flask) is the evidence; main/app modules first.
+    """
+    pattern = re.compile(r"^(\w+)\s*(?::[^=\n]*)?=\s*(?:\w+\.)?(FastAPI|Starlette|Flask)\(", re.M)
+    found = []
+    for module, rel in files.items():
+        try:
+            text = (root / rel).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        m = pattern.search(text)
+        if m:
+            leaf = module.rsplit(".", 1)[-1]
+            rank = 0 if leaf in ("main", "app", "asgi", "wsgi", "server") else 1
+            found.append((rank, module.count("."), module, f"{module}:{m.group(1)}"))
+    return min(found)[3] if found else None
+
+
+def check_app(
+    root: Path,
+    app: str,
+    *,
+    python: str,
+    paths: Sequence[str] = (),
+    timeout: float = 30.0,
+    expect: Sequence[str] = (),
+    failed: Mapping[str, str] | None = None,
+    blockers: Mapping[str, Sequence[str]] | None = None,
+    prefix_texts: Iterable[str] = (),
+) -> RoutesResult:
+    """Build the app in a subprocess, list its routes, check the expected ones.
+
+    `failed` maps each failed entry point to its source text (for the static search of
+    who would have provided a missing route); `blockers` maps it to diagnosis ids.
+    """
+    if ":" not in app:
+        from fixkit.errors import FixkitError
+
+        raise FixkitError(f"--app expects MODULE:ATTR, got {app!r}")
+    root = Path(root).resolve()
+    search = [str(root / p) if p else str(root) for p in (paths or ("",))]
+    wanted = [parse_route(e) for e in expect]
+    run = run_child(python, root, search, {"mode": "app", "app": app}, timeout)
+    err = _error_from(run, timeout)
+    routes: tuple[tuple[str, str], ...] = ()
+    ok = bool(run.result and run.result.get("ok"))
+    if run.result:
+        routes = tuple(sorted({(m, r["path"]) for r in run.result.get("routes", []) for m in (r.get("methods") or ["ANY"])}))
+    prefixes = include_prefixes(prefix_texts)
+    checks = []
+    for method, path in wanted:
+        registered = any(m == method and _norm(p) == _norm(path) for m, p in routes)
+        providers: list[str] = []
+        locations: list[str] = []
+        diags: list[str] = []
+        if not registered:
+            for module, line in find_route_providers(method, path, failed or {}, prefixes):
+                providers.append(module)
+                locations.append(f"{module}:{line}")
+                for d in (blockers or {}).get(module, ()):
+                    if d and d not in diags:
+                        diags.append(d)
+        checks.append(RouteCheck(method, path, registered, tuple(providers), tuple(diags), tuple(locations)))
+    return RoutesResult(app, ok, routes, str(err) if err and not ok else None, tuple(checks))
+
+
+# --------------------------------------------------------------------------- database
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def check_database(
+    root: Path, url: str, modules: Sequence[str], *, python: str, paths: Sequence[str] = (), timeout: float = 60.0
+) -> DatabaseResult:
+    """Import `modules` (the entry points) in one subprocess, collect the SQLAlchemy
+    metadata of every first-party module that imported, and compare with the live
+    schema read through SQLAlchemy's inspector."""
+    root = Path(root).resolve()
+    search = [str(root / p) if p else str(root) for p in (paths or ("",))]
+    run = run_child(python, root, search, {"mode": "database", "url": url, "modules": list(modules)}, timeout)
+    err = _error_from(run, timeout)
+    if err is not None or not run.result or not run.result.get("ok"):
+        return DatabaseResult(_redact(url), False, str(err) if err else "the database check did not report")
+    models: dict[str, dict[str, dict]] = run.result["models"]
+    live: dict[str, dict[str, dict]] = run.result["live"]
+    columns: list[ColumnDiff] = []
+    for table in sorted(set(models) & set(live)):
+        mcols, lcols = models[table], live[table]
+        for col in sorted(set(mcols) - set(lcols)):
+            columns.append(ColumnDiff(table, col, "missing in database", mcols[col]["type"], None))
+        for col in sorted(set(lcols) - set(mcols)):
+            columns.append(ColumnDiff(table, col, "no model column", None, lcols[col]["type"]))
+        for col in sorted(set(mcols) & set(lcols)):
+            mt, lt = mcols[col]["type"], lcols[col]["type"]
+            if _type_key(mt) != _type_key(lt):
+                columns.append(ColumnDiff(table, col, "type differs", mt, lt))
+            elif mcols[col]["nullable"] != lcols[col]["nullable"]:
+                columns.append(ColumnDiff(table, col, "nullable differs", f"nullable={mcols[col]['nullable']}", f"nullable={lcols[col]['nullable']}"))
+    return DatabaseResult(
+        _redact(url),
+        True,
+        None,
+        tuple(sorted(models)),
+        tuple(sorted(live)),
+        tuple(sorted(set(models) - set(live))),
+        tuple(sorted(set(live) - set(models))),
+        tuple(columns),
+        tuple(run.result.get("failed_imports") or ()),
+    )
+
+
+def _type_key(compiled: str) -> str:
+    """Types as the database stores them: VARCHAR(100) and VARCHAR(100) COLLATE x match,
+    as do aliases a dialect reflects differently (BOOLEAN/BOOL, INTEGER/INT)."""
+    key = compiled.upper().split(" COLLATE ")[0].strip()
+    aliases = {"BOOL": "BOOLEAN", "INT": "INTEGER", "INT4": "INTEGER", "INT8": "BIGINT", "FLOAT8": "DOUBLE PRECISION"}
+    base = key.split("(")[0]
+    return aliases.get(base, base) + key[len(base):]
