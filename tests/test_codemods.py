@@ -1,0 +1,154 @@
+"""Every codemod's own EXAMPLES (before, after, arguments, path), run with libcst's
+CodemodTest the way libcst tests its commands (commands/tests/test_rename.py), plus
+idempotence, exact byte preservation, and the libcst CLI through .libcst.codemod.yaml."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.codemod import CodemodContext, CodemodTest
+
+from codemods._common import Move, Target, absolute_name, module_and_package, relative_parts
+from codemods.dedupe_models import DedupeModelsCommand
+from codemods.repoint_imports import RepointImportsCommand
+from codemods.shadowed_module import MoveDefinitionsCommand
+
+REPO = Path(__file__).resolve().parents[1]
+COMMANDS = (RepointImportsCommand, DedupeModelsCommand, MoveDefinitionsCommand)
+CASES = [
+    pytest.param(command, i, id=f"{command.__name__}-{i}") for command in COMMANDS for i in range(len(command.EXAMPLES))
+]
+
+
+def _context(path: str) -> CodemodContext:
+    module, package = module_and_package(path)
+    return CodemodContext(filename=path, full_module_name=module, full_package_name=package)
+
+
+def _run(command, text: str, args: dict, path: str) -> str:
+    return command(_context(path), **args).transform_module(cst.parse_module(text)).code
+
+
+class _Harness(CodemodTest):
+    def runTest(self) -> None:  # pragma: no cover - only used for its assertions
+        pass
+
+
+@pytest.mark.parametrize("command,index", CASES)
+def test_example(command, index: int) -> None:
+    before, after, args, path = command.EXAMPLES[index]
+    harness = _Harness()
+    harness.TRANSFORM = command
+    harness.assertCodemod(before, after, context_override=_context(path), **args)
+
+
+@pytest.mark.parametrize("command,index", CASES)
+def test_example_is_exact_and_idempotent(command, index: int) -> None:
+    before, after, args, path = command.EXAMPLES[index]
+    once = _run(command, before, args, path)
+    assert once == after  # byte for byte: CodemodTest normalises blank lines, this does not
+    assert _run(command, once, args, path) == once
+    compile(once, path, "exec")
+
+
+def test_examples_exist_for_every_command() -> None:
+    for command in COMMANDS:
+        assert command.EXAMPLES and command.DESCRIPTION
+
+
+def test_crlf_and_comments_survive_a_split() -> None:
+    before = "# header\r\nfrom app.services.auth_service import AuthService, audit  # keep me\r\n\r\nAuthService, audit\r\n"
+    out = _run(
+        RepointImportsCommand,
+        before,
+        {"moves": ["app.services.auth_service:AuthService=app.services.authentication"]},
+        "app/routers/compliance_reports.py",
+    )
+    assert out == (
+        "# header\r\nfrom app.services.auth_service import audit  # keep me\r\n"
+        "from app.services.authentication import AuthService\r\n\r\nAuthService, audit\r\n"
+    )
+
+
+def test_guarded_import_is_split_inside_its_guard() -> None:
+    before = "try:\n    from app.auth import get_current_user, scheme\nexcept ImportError:\n    get_current_user = None\n"
+    out = _run(
+        RepointImportsCommand, before, {"moves": ["app.auth:get_current_user=app.core.security"]}, "app/routers/x.py"
+    )
+    assert out == (
+        "try:\n    from app.auth import scheme\n    from app.core.security import get_current_user\n"
+        "except ImportError:\n    get_current_user = None\n"
+    )
+
+
+def test_untouched_file_is_returned_unchanged() -> None:
+    text = "from app.core.security import get_current_user\nimport app.models.core as core\nx = core.User\n"
+    assert _run(
+        RepointImportsCommand, text, {"moves": ["app.models.core:PredictiveModel=app.models.analytics_models"]}, "app/x.py"
+    ) == text
+
+
+def test_canonical_module_keeps_its_own_class() -> None:
+    text = "class PredictiveModel:\n    pass\n"
+    args = {"canonical": "app.models.analytics_models:PredictiveModel", "remove": ["app.models.core:PredictiveModel"]}
+    assert _run(DedupeModelsCommand, text, args, "app/models/analytics_models.py") == text
+
+
+def test_move_and_target_parsing() -> None:
+    move = Move.parse("app.a:X=app.b:Y")
+    assert (move.old_module, move.old_name, move.new_module, move.new_name) == ("app.a", "X", "app.b", "Y")
+    assert Move.parse(move.spec) == move
+    assert Move.parse("app.a:X=app.b").new_name == "X"
+    for bad in ("app.a.X=app.b", "app.a:X", "app.a:1X=app.b", "app a:X=b"):
+        with pytest.raises(ValueError):
+            Move.parse(bad)
+    assert Target.parse("app.m:Name") == Target("app.m", "Name")
+    with pytest.raises(ValueError):
+        Target.parse("app.m.Name")
+    with pytest.raises(ValueError):
+        DedupeModelsCommand(CodemodContext(), canonical="a:X", remove=["a:X"])
+
+
+def test_module_arithmetic() -> None:
+    assert absolute_name("app.models", ".core.X") == "app.models.core.X"
+    assert absolute_name("app.routers", "..core.security") == "app.core.security"
+    assert absolute_name("app", "...x") is None
+    assert relative_parts("app.routers", "app.core.security") == (2, "core.security")
+    assert relative_parts("app.models", "app.models.analytics_models") == (1, "analytics_models")
+    assert relative_parts("app", "other.mod") is None
+    assert module_and_package("app/models/__init__.py") == ("app.models", "app.models")
+    assert module_and_package("app/models/core.py") == ("app.models.core", "app.models")
+
+
+def test_libcst_cli_runs_the_commands_through_the_yaml(tmp_path: Path) -> None:
+    """`python -m libcst.tool codemod dedupe_models.DedupeModelsCommand` from a project
+    root holding a copy of this repository's .libcst.codemod.yaml."""
+    shutil.copy(REPO / ".libcst.codemod.yaml", tmp_path / ".libcst.codemod.yaml")
+    models = tmp_path / "app" / "models"
+    models.mkdir(parents=True)
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (models / "__init__.py").write_text("from .core import PredictiveModel, User\n")
+    (models / "core.py").write_text("class User:\n    pass\n\n\nclass PredictiveModel:\n    pass\n")
+    (models / "analytics_models.py").write_text("class PredictiveModel:\n    columns = 3\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "libcst.tool", "codemod", "dedupe_models.DedupeModelsCommand",
+            "--canonical", "app.models.analytics_models:PredictiveModel",
+            "--remove", "app.models.core:PredictiveModel",
+            "--no-format", "--hide-progress", "-j", "1", "app",
+        ],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (models / "core.py").read_text() == "class User:\n    pass\n"
+    assert (models / "__init__.py").read_text() == (
+        "from .core import User\nfrom app.models.analytics_models import PredictiveModel\n"
+    )
+    assert "columns = 3" in (models / "analytics_models.py").read_text()
