@@ -1,0 +1,547 @@
+"""The catalogue of mechanical syntax repairs: one entry per FK4xx code.
+
+Each entry says which errors it claims (`matches`) and how to repair one
+(`repair`), given the text and the error as the target Python reports it.  A repair
+changes as little text as it can and returns a `Step`; the loop in
+`fixkit.repair.repair_source` re-parses after every step and keeps nothing that
+does not end in a file that parses.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+from typing import Callable
+
+import parso
+
+from fixkit.facts import SyntaxErrorFact
+from fixkit.model import Safety
+from fixkit.repair import fstrings
+from fixkit.repair.check import syntax_error_of
+from fixkit.repair.params import (
+    ParameterRepair,
+    Policy,
+    _python_version,
+    default_policy,
+    is_parameter_order_message,
+    repair_parameter_order,
+)
+from fixkit.repair.source import Element, NotMechanical, SeparatedList, Source
+
+
+@dataclass(frozen=True)
+class Step:
+    """One repair of one error."""
+
+    code: str
+    line: int  # where the error was (in the text this step started from)
+    text: str  # the whole text after the repair
+    safety: Safety
+    description: str
+    notes: tuple[str, ...] = ()
+    parameters: ParameterRepair | None = None  # FK401 only: what the call sites need
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    name: str  # short slug, for docs and messages
+    matches: Callable[[SyntaxErrorFact, str, tuple[int, int]], bool]
+    repair: Callable[[str, SyntaxErrorFact, tuple[int, int], Policy], "Step | None"]
+    # True when the message alone identifies the problem: the entry claims the error
+    # even when it cannot repair it (its rule then explains what a person must decide).
+    # Otherwise it claims only the errors it can repair, and the rest go to FK499.
+    specific: bool = True
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _still_there(new_text: str, err: SyntaxErrorFact, target: tuple[int, int]) -> bool:
+    """True when the new text fails at the same place with the same message."""
+    new = syntax_error_of(new_text, target)
+    return new is not None and (new.line, new.column, new.message) == (err.line, err.column, err.message)
+
+
+def _progress(new_text: str, err: SyntaxErrorFact, target: tuple[int, int]) -> bool:
+    """True when the error is gone and any next error starts after its start."""
+    new = syntax_error_of(new_text, target)
+    if new is None:
+        return True
+    return (new.line, new.column) > (err.line, err.column) and new.message != err.message or (new.line > err.line)
+
+
+def _call_arglist(text: str, err: SyntaxErrorFact, target: tuple[int, int]):
+    """The parso arglist of the call holding the error position, or None."""
+    module = parso.parse(text, version=_python_version(target))
+    leaf = module.get_leaf_for_position((err.line, err.column), include_prefixes=True)
+    node = leaf
+    while node is not None:
+        if node.type == "arglist" and node.parent is not None and node.parent.type == "trailer":
+            return node
+        if node.type in ("classdef", "funcdef", "file_input", "simple_stmt"):
+            return None
+        node = node.parent
+    return None
+
+
+def _arguments(arglist, source: Source) -> list[tuple[object, int, int]]:
+    return [
+        (child, source.offset(*child.start_pos), source.offset(*child.end_pos))
+        for child in arglist.children
+        if not (child.type == "operator" and child.value == ",")
+    ]
+
+
+def _argument_kind(node) -> str:
+    if node.type == "argument":
+        first = node.children[0]
+        if first.type == "operator" and first.value == "*":
+            return "star"
+        if first.type == "operator" and first.value == "**":
+            return "double-star"
+        if len(node.children) >= 2 and node.children[1].type == "operator" and node.children[1].value == "=":
+            return "keyword"
+    return "positional"
+
+
+def _tokens_until(text: str, last_line: int) -> list[tokenize.TokenInfo]:
+    tokens: list[tokenize.TokenInfo] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.start[0] > last_line:
+                break
+            tokens.append(tok)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass
+    return tokens
+
+
+_SKIP = (tokenize.NL, tokenize.COMMENT, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
+
+
+# --------------------------------------------------------------------------- FK401
+
+
+def _repair_parameter_order(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    try:
+        result = repair_parameter_order(text, err.line, err.column, target=target, policy=policy)
+    except NotMechanical:
+        return None
+    if result is None or _still_there(result.text, err, target):
+        return None
+    safety = Safety.SAFE if result.mode == "keyword-only" and result.signature.is_route else Safety.REVIEW
+    return Step("FK401", err.line, result.text, safety, result.description, parameters=result)
+
+
+# --------------------------------------------------------------------------- FK402
+
+
+def _repair_positional_after_keyword(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    arglist = _call_arglist(text, err, target)
+    if arglist is None:
+        return None
+    source = Source(text)
+    try:
+        args = _arguments(arglist, source)
+        seplist = SeparatedList(text, [(s, e) for _, s, e in args])
+    except NotMechanical:
+        return None
+    kinds = [_argument_kind(node) for node, _, _ in args]
+    first = [i for i, k in enumerate(kinds) if k in ("positional", "star")]
+    rest = [i for i, k in enumerate(kinds) if k not in ("positional", "star")]
+    order = first + rest
+    if order == list(range(len(args))):
+        return None
+    new_text = seplist.render([seplist.elements[i] for i in order])
+    if _still_there(new_text, err, target):
+        return None
+    moved = [seplist.elements[i].code for i in first if any(r < i for r in rest)]
+    return Step(
+        "FK402",
+        err.line,
+        new_text,
+        Safety.REVIEW,
+        f"moved the positional argument{'s' if len(moved) > 1 else ''} {', '.join(moved)} before the keyword arguments",
+        notes=(
+            "The arguments now bind by position in the order written; check that this is the parameter the author meant.",
+            "Moved arguments are evaluated before the keyword arguments now.",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- FK403
+
+
+_REPEATED = re.compile(r"keyword argument repeated(?::\s*(\w+))?")
+
+
+def _repair_repeated_keyword(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    arglist = _call_arglist(text, err, target)
+    if arglist is None:
+        return None
+    source = Source(text)
+    try:
+        args = _arguments(arglist, source)
+        seplist = SeparatedList(text, [(s, e) for _, s, e in args])
+    except NotMechanical:
+        return None
+    by_name: dict[str, list[int]] = {}
+    for i, (node, _, _) in enumerate(args):
+        if _argument_kind(node) == "keyword":
+            by_name.setdefault(node.children[0].value, []).append(i)
+    m = _REPEATED.search(err.message)
+    wanted = m.group(1) if m and m.group(1) else None
+    drop: list[int] = []
+    for name, indices in by_name.items():
+        if len(indices) < 2 or (wanted and name != wanted):
+            continue
+        values = {_normalised(args[i][0].children[2].get_code(include_prefix=False)) for i in indices}
+        if len(values) != 1:
+            return None  # different values: which one is meant is a person's decision
+        drop.extend(indices[1:])
+    if not drop:
+        return None
+    keep = [i for i in range(len(args)) if i not in drop]
+    slots = [seplist.slots[j] for j in range(len(keep))]
+    slots[-1] = seplist.slots[-1]
+    new_text = seplist.render([seplist.elements[i] for i in keep], slots)
+    if _still_there(new_text, err, target):
+        return None
+    removed = ", ".join(seplist.elements[i].code for i in drop)
+    return Step("FK403", err.line, new_text, Safety.SAFE, f"removed the repeated keyword argument {removed} (same value)")
+
+
+def _normalised(code: str) -> str:
+    return re.sub(r"\s+", "", code)
+
+
+def repeated_keyword_values(text: str, err: SyntaxErrorFact, target: tuple[int, int]) -> list[str]:
+    """For a manual diagnosis: each `name=value` of the repeated keyword."""
+    arglist = _call_arglist(text, err, target)
+    if arglist is None:
+        return []
+    m = _REPEATED.search(err.message)
+    wanted = m.group(1) if m and m.group(1) else None
+    out = []
+    for node in arglist.children:
+        if _argument_kind(node) == "keyword" and (wanted is None or node.children[0].value == wanted):
+            out.append(node.get_code(include_prefix=False))
+    return out
+
+
+# --------------------------------------------------------------------------- FK404
+
+
+_DUPLICATE_PARAMETER = re.compile(r"duplicate argument '(\w+)' in function definition")
+
+
+def _repair_duplicate_parameter(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    m = _DUPLICATE_PARAMETER.search(err.message)
+    if m is None:
+        return None
+    name = m.group(1)
+    from fixkit.repair.params import _items, find_signature_node
+
+    module = parso.parse(text, version=_python_version(target))
+    node = find_signature_node(module, err.line, err.column)
+    if node is None:
+        return None
+    source = Source(text)
+    try:
+        items = _items(node, source)
+        seplist = SeparatedList(text, [(it.start, it.end) for it in items])
+    except NotMechanical:
+        return None
+    same = [i for i, it in enumerate(items) if it.name == name]
+    if len(same) < 2 or len({_normalised(seplist.elements[i].code) for i in same}) != 1:
+        return None
+    drop = same[1:]
+    keep = [i for i in range(len(items)) if i not in drop]
+    slots = [seplist.slots[j] for j in range(len(keep))]
+    slots[-1] = seplist.slots[-1]
+    new_text = seplist.render([seplist.elements[i] for i in keep], slots)
+    if _still_there(new_text, err, target):
+        return None
+    return Step(
+        "FK404",
+        err.line,
+        new_text,
+        Safety.REVIEW,
+        f"removed the repeated parameter {seplist.elements[same[1]].code}",
+        notes=("The function takes one argument fewer: a caller that passed every argument by position must drop one.",),
+    )
+
+
+# --------------------------------------------------------------------------- FK405
+
+
+def _is_fstring_reuse(err: SyntaxErrorFact, text: str, target: tuple[int, int]) -> bool:
+    if tuple(target[:2]) >= (3, 12) or not err.message.startswith("f-string"):
+        return False
+    return bool(fstrings.quote_reuse(text, err.line))
+
+
+def _repair_fstring(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    new_text = fstrings.swap_reused_quotes(text, err.line)
+    if new_text is None or _still_there(new_text, err, target):
+        return None
+    after = syntax_error_of(new_text, target)
+    if after is not None and after.line == err.line and after.message.startswith("f-string"):
+        return None
+    return Step(
+        "FK405",
+        err.line,
+        new_text,
+        Safety.SAFE,
+        "used the other quote character for the strings nested in an f-string (PEP 701 syntax needs Python 3.12)",
+    )
+
+
+# --------------------------------------------------------------------------- FK406
+
+
+_EXPRESSION_END = (tokenize.NAME, tokenize.NUMBER, tokenize.STRING)
+
+
+def _repair_missing_comma(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    end_line = err.end_line or err.line
+    end_column = err.end_column if err.end_column is not None else 10**9
+    tokens = [
+        t
+        for t in _tokens_until(text, end_line)
+        if t.type not in _SKIP
+        and (err.line, err.column) <= t.start
+        and t.end <= (end_line, end_column)
+    ]
+    source = Source(text)
+    accepted: list[tuple[bool, str, tokenize.TokenInfo, tokenize.TokenInfo]] = []
+    for left, right in zip(tokens, tokens[1:]):
+        if left.type == tokenize.OP and left.string not in (")", "]", "}"):
+            continue
+        at = source.offset(*left.end)
+        candidate = text[:at] + "," + text[at:]
+        if _progress(candidate, err, target):
+            accepted.append((right.start[0] > left.end[0], candidate, left, right))
+    if not accepted:
+        return None
+    across_lines = [a for a in accepted if a[0]]
+    chosen = across_lines[0] if across_lines else accepted[0]
+    line_break, new_text, left, right = chosen
+    unique = len(accepted) == 1
+    safety = Safety.SAFE if (unique and line_break) else Safety.REVIEW
+    notes: tuple[str, ...] = ()
+    if safety is Safety.REVIEW:
+        notes = (
+            "The two expressions are on one line or a comma fits in more than one place: "
+            "an operator or a dot may have been meant instead.",
+        )
+    return Step(
+        "FK406",
+        left.end[0],
+        new_text,
+        safety,
+        f"inserted the missing comma after {left.string!r} (line {left.end[0]}) before {right.string!r}",
+        notes=notes,
+    )
+
+
+# --------------------------------------------------------------------------- FK407
+
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[\w+.-]*[ \t]*$")
+
+
+def _is_fence(err: SyntaxErrorFact, text: str, target: tuple[int, int]) -> bool:
+    line = Source(text).line_text(err.line).rstrip("\r\n")
+    return err.message.startswith("invalid syntax") and bool(_FENCE.match(line))
+
+
+def _repair_fence(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    source = Source(text)
+    if not _FENCE.match(source.line_text(err.line).rstrip("\r\n")):
+        return None
+    new_text = "".join(line for n, line in enumerate(source.lines, 1) if n != err.line)
+    if _still_there(new_text, err, target):
+        return None
+    fence = source.line_text(err.line).strip()
+    return Step("FK407", err.line, new_text, Safety.SAFE, f"deleted the markdown code fence {fence!r} on line {err.line}")
+
+
+# --------------------------------------------------------------------------- FK408
+
+
+def _repair_print(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    source = Source(text)
+    start = source.offset(err.line, err.column)
+    if err.end_line is None or err.end_column is None:
+        return None
+    end = source.offset(err.end_line, err.end_column)
+    statement = text[start:end]
+    m = re.match(r"print(\s+)(.*)$", statement, re.S)
+    if m is None:
+        return None
+    args = m.group(2).rstrip()
+    trailing = statement[len("print") + len(m.group(1)) + len(args) :]
+    if args.startswith(">>"):
+        return None  # `print >>stream, x`: which stream call is meant is a decision
+    safety = Safety.SAFE
+    notes: tuple[str, ...] = ()
+    if args.endswith(","):
+        args = args[:-1].rstrip() + ', end=" "'
+        safety = Safety.REVIEW
+        notes = ("A trailing comma suppressed the newline in Python 2; `end=\" \"` is the closest Python 3 call.",)
+    new_text = text[:start] + f"print({args})" + trailing + text[end:]
+    if _still_there(new_text, err, target):
+        return None
+    after = syntax_error_of(new_text, target)
+    if after is not None and after.line == err.line:
+        return None
+    return Step("FK408", err.line, new_text, safety, "turned the Python 2 print statement into a call", notes=notes)
+
+
+# --------------------------------------------------------------------------- FK409
+
+
+_COMPOUND = re.compile(r"^[ \t]*(async[ \t]+)?(def|class|if|elif|else|for|while|try|except|finally|with|match|case)\b")
+_ELSE_IF = re.compile(r"^([ \t]*)else[ \t]+if\b")
+
+
+def _repair_missing_colon(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    source = Source(text)
+    line = source.line_text(err.line)
+    m = _ELSE_IF.match(line)
+    if m is not None:
+        start = source.offset(err.line, 0)
+        new_line = _ELSE_IF.sub(lambda mm: mm.group(1) + "elif", line, count=1)
+        new_text = text[:start] + new_line + text[start + len(line) :]
+        if _still_there(new_text, err, target):
+            return None
+        return Step("FK409", err.line, new_text, Safety.SAFE, "replaced `else if` with `elif`")
+    rest = line[err.column :].rstrip("\r\n")
+    if rest.strip() and not rest.strip().startswith("#"):
+        return None
+    at = source.offset(err.line, len(line[: err.column].rstrip()))
+    new_text = text[:at] + ":" + text[at:]
+    if not _progress(new_text, err, target):
+        return None
+    after = syntax_error_of(new_text, target)
+    if after is not None and after.line == err.line:
+        return None
+    safety = Safety.SAFE if _COMPOUND.match(line) else Safety.REVIEW
+    return Step("FK409", err.line, new_text, safety, f"added the missing ':' at the end of line {err.line}")
+
+
+# --------------------------------------------------------------------------- FK410
+
+
+_EXCEPTION_CLASS = re.compile(r"^[\w.]*(Error|Exception|Warning|Exit|Interrupt|Iteration)$")
+
+
+def _repair_except_comma(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    if err.end_line != err.line or err.end_column is None:
+        return None
+    source = Source(text)
+    start = source.offset(err.line, err.column)
+    end = source.offset(err.end_line, err.end_column)
+    clause = text[start:end]
+    parts = [p.strip() for p in clause.split(",")]
+    if len(parts) < 2 or any(not re.fullmatch(r"[\w.]+", p) for p in parts):
+        return None
+    if len(parts) == 2 and parts[1].isidentifier() and not _EXCEPTION_CLASS.match(parts[1]):
+        replacement = f"{parts[0]} as {parts[1]}"
+        description = f"wrote the Python 2 `except {clause}` as `except {replacement}`"
+    else:
+        replacement = f"({', '.join(parts)})"
+        description = f"parenthesised the exception types: `except {replacement}`"
+    new_text = text[:start] + replacement + text[end:]
+    if _still_there(new_text, err, target):
+        return None
+    return Step(
+        "FK410",
+        err.line,
+        new_text,
+        Safety.REVIEW,
+        description,
+        notes=("`except A, b:` is Python 2 for `except A as b:`; if both are exception classes they need parentheses.",),
+    )
+
+
+# --------------------------------------------------------------------------- FK411
+
+
+def _repair_assignment_in_condition(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    end_line = err.end_line or err.line
+    end = (end_line, err.end_column if err.end_column is not None else 10**9)
+    depth = 0
+    candidates = []
+    for tok in _tokens_until(text, end_line):
+        if tok.start < (err.line, err.column) or tok.end > end:
+            continue
+        if tok.type == tokenize.OP and tok.string in "([{":
+            depth += 1
+        elif tok.type == tokenize.OP and tok.string in ")]}":
+            depth -= 1
+        elif tok.type == tokenize.OP and tok.string == "=" and depth == 0:
+            candidates.append(tok)
+    if len(candidates) != 1:
+        return None
+    source = Source(text)
+    at = source.offset(*candidates[0].start)
+    new_text = text[:at] + "==" + text[at + 1 :]
+    if _still_there(new_text, err, target):
+        return None
+    return Step(
+        "FK411",
+        err.line,
+        new_text,
+        Safety.REVIEW,
+        "compared with `==` where the condition had an assignment `=`",
+        notes=("If the value was meant to be kept, use `:=` instead.",),
+    )
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def _message(prefix: str) -> Callable[[SyntaxErrorFact, str, tuple[int, int]], bool]:
+    return lambda err, text, target: err.message.startswith(prefix)
+
+
+ENTRIES: tuple[Entry, ...] = (
+    Entry("FK401", "parameter-order", lambda e, t, v: is_parameter_order_message(e.message), _repair_parameter_order),
+    Entry("FK402", "positional-after-keyword", _message("positional argument follows keyword argument"), _repair_positional_after_keyword),
+    Entry("FK403", "repeated-keyword", _message("keyword argument repeated"), _repair_repeated_keyword),
+    Entry("FK404", "duplicate-parameter", lambda e, t, v: bool(_DUPLICATE_PARAMETER.search(e.message)), _repair_duplicate_parameter),
+    Entry("FK405", "fstring-quote-reuse", _is_fstring_reuse, _repair_fstring, specific=False),
+    Entry("FK406", "missing-comma", lambda e, t, v: "Perhaps you forgot a comma?" in e.message, _repair_missing_comma, specific=False),
+    Entry("FK407", "markdown-fence", _is_fence, _repair_fence),
+    Entry("FK408", "print-statement", _message("Missing parentheses in call to 'print'"), _repair_print),
+    Entry("FK409", "missing-colon", lambda e, t, v: e.message == "expected ':'", _repair_missing_colon, specific=False),
+    Entry("FK410", "except-comma", _message("multiple exception types must be parenthesized"), _repair_except_comma),
+    Entry(
+        "FK411",
+        "assignment-in-condition",
+        lambda e, t, v: "Maybe you meant '==' or ':=' instead of '='?" in e.message,
+        _repair_assignment_in_condition,
+        specific=False,
+    ),
+)
+
+BY_CODE = {entry.code: entry for entry in ENTRIES}
+
+
+def classify(err: SyntaxErrorFact, text: str, target: tuple[int, int] = (3, 11), policy: Policy = default_policy) -> Entry | None:
+    """The catalogue entry that claims this error, or None (FK499's: a manual diagnosis)."""
+    for entry in ENTRIES:
+        try:
+            if not entry.matches(err, text, target):
+                continue
+            if entry.specific or entry.repair(text, err, target, policy) is not None:
+                return entry
+        except (NotMechanical, RecursionError):
+            continue
+    return None
