@@ -231,6 +231,18 @@ class Journal:
         return self.manifest["files"]
 
 
+def _sweep_temporaries(root: Path, journal: Journal) -> None:
+    """Remove the temporary files a process killed between writing and renaming left."""
+    for item in journal.files:
+        absolute = Path(os.path.realpath(root / item["path"]))
+        if absolute.parent.is_dir():
+            for tmp in absolute.parent.glob(f".{absolute.name}.*.fixkit-tmp"):
+                try:
+                    tmp.unlink()
+                except OSError:
+                    pass
+
+
 def atomic_write_plain(path: Path, data: bytes) -> None:
     """Atomic write for fixkit's own files (not counted by the crash injection)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -283,6 +295,7 @@ def undo(root: Path) -> UndoResult:
         elif absolute.exists():
             os.unlink(absolute)
             removed.append(rel)
+    _sweep_temporaries(root, journal)
     # Files refused stay as the user left them; the journal is not offered again either way.
     journal.finish("undone")
     return UndoResult(journal.dir, tuple(restored), tuple(removed), tuple(refused), tuple(journal.manifest.get("installed") or ()))

@@ -110,8 +110,21 @@ def routes_of(app):
             methods = sorted(m for m in (rule.methods or ()) if m not in ("HEAD", "OPTIONS"))
             out.append({"methods": methods, "path": rule.rule, "name": rule.endpoint})
         return out
+    def flatten(routes):
+        # FastAPI >= 0.120 includes routers lazily (_IncludedRouter); its public
+        # iter_route_contexts yields the effective routes.  Older versions list them.
+        try:
+            from fastapi.routing import iter_route_contexts
+        except Exception:
+            return list(routes)
+        try:
+            return list(iter_route_contexts(list(routes)))
+        except Exception:
+            return list(routes)
     def walk(routes, prefix):
-        for route in routes:
+        for route in flatten(routes):
+            if getattr(route, "path", None) is None:
+                continue
             path = prefix + getattr(route, "path", "")
             methods = getattr(route, "methods", None)
             sub = getattr(route, "routes", None)
@@ -163,11 +176,12 @@ def run_database(url, modules):
     models = {}
     for meta in metas.values():
         for table in meta.tables.values():
-            models.setdefault(table.name, {c.name: {"type": compiled(c.type), "nullable": bool(c.nullable)} for c in table.columns})
+            models.setdefault(table.name, {c.name: {"type": compiled(c.type), "nullable": bool(c.nullable), "pk": bool(c.primary_key)} for c in table.columns})
     insp = inspect(engine)
     live = {}
     for table in insp.get_table_names():
-        live[table] = {c["name"]: {"type": compiled(c["type"]), "nullable": bool(c.get("nullable", True))} for c in insp.get_columns(table)}
+        pk = set((insp.get_pk_constraint(table) or {}).get("constrained_columns") or ())
+        live[table] = {c["name"]: {"type": compiled(c["type"]), "nullable": bool(c.get("nullable", True)), "pk": c["name"] in pk} for c in insp.get_columns(table)}
     engine.dispose()
     return {"ok": True, "models": models, "live": live, "failed_imports": failed}
 
@@ -606,6 +620,19 @@ def _norm(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
+def _route_matches(template: str, path: str) -> bool:
+    """A registered template serves `path`: same shape, or `path` is a concrete instance."""
+    if _norm(template) == _norm(path):
+        return True
+    pattern = ""
+    for part in re.split(r"(\{[^}]*\}|<[^>]*>)", template.rstrip("/") or "/"):
+        if part.startswith(("{", "<")):
+            pattern += ".+" if (":path" in part or part.startswith("<path:")) else "[^/]+"
+        else:
+            pattern += re.escape(part)
+    return re.fullmatch(pattern, path.rstrip("/") or "/") is not None
+
+
 def _declared_routes(text: str) -> list[tuple[str, str, int]]:
     """(METHOD, router-relative path including the router's own prefix, line) per decorator."""
     prefixes: dict[str, str] = {}
@@ -649,7 +676,7 @@ def find_route_providers(
         for m, rel, line in _declared_routes(text):
             if m != method.upper():
                 continue
-            if any(_norm(p + rel) == want for p in pre):
+            if any(_norm(p + rel) == want or _route_matches(p + rel, path) for p in pre):
                 hits.append((module, line))
                 break
     return hits
@@ -709,7 +736,7 @@ def check_app(
     prefixes = include_prefixes(prefix_texts)
     checks = []
     for method, path in wanted:
-        registered = any(m == method and _norm(p) == _norm(path) for m, p in routes)
+        registered = any(m == method and _route_matches(p, path) for m, p in routes)
         providers: list[str] = []
         locations: list[str] = []
         diags: list[str] = []
@@ -756,7 +783,8 @@ def check_database(
             mt, lt = mcols[col]["type"], lcols[col]["type"]
             if _type_key(mt) != _type_key(lt):
                 columns.append(ColumnDiff(table, col, "type differs", mt, lt))
-            elif mcols[col]["nullable"] != lcols[col]["nullable"]:
+            elif mcols[col]["nullable"] != lcols[col]["nullable"] and not (mcols[col].get("pk") or lcols[col].get("pk")):
+                # a primary key is NOT NULL whatever SQLite's pragma reports
                 columns.append(ColumnDiff(table, col, "nullable differs", f"nullable={mcols[col]['nullable']}", f"nullable={lcols[col]['nullable']}"))
     return DatabaseResult(
         _redact(url),
