@@ -29,7 +29,8 @@ def suggestion_body(body: str) -> list[str] | None:
     if not blocks:
         return None
     assert len(blocks) == 1, body
-    return blocks[0][1].splitlines()
+    body = blocks[0][1]
+    return body[:-1].split("\n") if body else []
 
 
 def apply_comment(text: str, comment: dict) -> str:

@@ -48,7 +48,8 @@ def _after_suggestion(text: str, comment: dict) -> str:
     """GitHub's "Commit suggestion": lines start_line..line become the block's lines."""
     start = comment.get("start_line", comment["line"])
     body = SUGGESTION_RE.findall(comment["body"])[0][1]
-    return apply_suggestion(text, Suggestion(comment["path"], start, comment["line"], tuple(body.splitlines())))
+    lines = tuple(body[:-1].split("\n")) if body else ()  # only \n ends a line here, not \f or \x1c
+    return apply_suggestion(text, Suggestion(comment["path"], start, comment["line"], lines))
 
 
 def test_one_suggestion_per_safe_fix_equal_to_what_apply_writes(engarde):

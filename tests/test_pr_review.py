@@ -300,3 +300,25 @@ def test_cli_without_token_is_a_one_line_error(tmp_path):
 def test_cli_bad_repo_is_a_one_line_error(tmp_path):
     result = _cli(str(tmp_path), "--repo", "nope", "--pr", "7", env={"GITHUB_TOKEN": TOKEN})
     assert result.returncode == 2 and "--repo must be OWNER/NAME" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_cli_end_to_end_on_the_sample_posts_once(fake, tmp_path):
+    try:
+        from fixkit.plan import make_plan  # noqa: F401
+    except ImportError:
+        pytest.skip("fixkit.plan.make_plan is not there yet")
+    sample = Path(__file__).resolve().parent.parent / "sample_projects" / "engarde_backend"
+    project = tmp_path / "engarde_backend"
+    import shutil
+
+    shutil.copytree(sample, project)
+    fake.files = []  # a pull request touching nothing: with --all everything goes into the review's body
+    env = {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.url}
+    first = _cli(str(project), "--repo", REPO, "--pr", str(PR), "--all", "--offline", env=env)
+    assert first.returncode == 1, first.stderr
+    assert "already posted" in first.stdout
+    assert len(fake.reviews) == 1 and len(fingerprints_in(fake.reviews[0]["body"])) > 5
+    second = _cli(str(project), "--repo", REPO, "--pr", str(PR), "--all", "--offline", env=env)
+    assert second.returncode == 1, second.stderr
+    assert len(fake.reviews) == 1  # nothing new was posted
+    assert fake.problems == []
