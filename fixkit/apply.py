@@ -662,6 +662,7 @@ class Applier:
     target_version: tuple[int, int] | None = None
     verify: Callable[[Sequence[str]], Mapping[str, bool]] | None = None
     confirm: Callable[[Sequence[Diagnosis], Mapping[str, FileState]], bool] | None = None
+    index_url: str | None = None  # for --install: the package index pip uses
     initial_status: Mapping[str, bool] | None = None  # verification already run before apply
     max_rounds: int = MAX_ROUNDS
     replan: bool = True  # False for `apply --plan`: exactly the given fixes, one round
@@ -776,7 +777,8 @@ class Applier:
         if installer is None:
             result.install_notes.append("fixkit.deps.install is not available in this build: not installed: " + " ".join(wanted))
             return
-        outcome = installer(wanted, self.python or sys.executable)
+        kwargs = {"index_url": self.index_url} if self.index_url else {}
+        outcome = installer(wanted, self.python or sys.executable, **kwargs)
         ok = getattr(outcome, "ok", True)
         if ok:
             result.installed.extend(wanted)

@@ -113,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         ignore=ignore,
         allow_dirty=args.allow_dirty,
         install=args.install,
+        index_url=args.index_url,
         python=python,
         target_version=tuple(project.target_version) if getattr(project, "target_version", None) else None,
         verify=verify_fn,
