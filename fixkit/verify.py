@@ -151,21 +151,28 @@ def run_app(target):
         return {"ok": False, "error": describe(exc), "routes": []}
 
 def run_database(url, modules):
-    import importlib
+    from sqlalchemy import MetaData, create_engine, inspect
+    def metadatas():
+        found = {}
+        for name, mod in list(sys.modules.items()):
+            if mod is None or not first_party(getattr(mod, "__file__", None)):
+                continue
+            for value in list(vars(mod).values()):
+                meta = value if isinstance(value, MetaData) else getattr(value, "metadata", None) if isinstance(value, type) else None
+                if isinstance(meta, MetaData):
+                    found[id(meta)] = meta
+        return found
+    def table_keys():
+        return {(i, t) for i, m in metadatas().items() for t in m.tables}
     failed = []
+    partial = set()  # tables registered by an import that then failed: not "models that import"
     for module in modules:
+        seen = table_keys()
         r = run_import(module)
         if not r["ok"]:
             failed.append(module)
-    from sqlalchemy import MetaData, create_engine, inspect
-    metas = {}
-    for name, mod in list(sys.modules.items()):
-        if mod is None or not first_party(getattr(mod, "__file__", None)):
-            continue
-        for value in list(vars(mod).values()):
-            meta = value if isinstance(value, MetaData) else getattr(value, "metadata", None) if isinstance(value, type) else None
-            if isinstance(meta, MetaData):
-                metas[id(meta)] = meta
+            partial |= table_keys() - seen
+    metas = metadatas()
     engine = create_engine(url)
     dialect = engine.dialect
     def compiled(type_):
@@ -175,7 +182,9 @@ def run_database(url, modules):
             return type(type_).__name__.upper()
     models = {}
     for meta in metas.values():
-        for table in meta.tables.values():
+        for key, table in meta.tables.items():
+            if (id(meta), key) in partial:
+                continue
             models.setdefault(table.name, {c.name: {"type": compiled(c.type), "nullable": bool(c.nullable), "pk": bool(c.primary_key)} for c in table.columns})
     insp = inspect(engine)
     live = {}
