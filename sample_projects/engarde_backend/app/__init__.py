@@ -1,0 +1,3 @@
+"""EnGarde production backend."""
+
+__version__ = "0.9.3"

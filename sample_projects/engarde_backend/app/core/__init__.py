@@ -1,0 +1,1 @@
+"""Core configuration, security and AI settings."""

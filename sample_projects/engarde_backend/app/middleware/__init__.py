@@ -1,0 +1,1 @@
+"""HTTP middleware (CORS, request ids, timing)."""

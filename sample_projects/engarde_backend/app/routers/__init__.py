@@ -1,0 +1,1 @@
+"""API routers, loaded dynamically by app.main.load_routers()."""

@@ -1,0 +1,3 @@
+"""Business services.  Import the concrete modules directly; this package
+intentionally imports nothing so that one broken service cannot take the
+others down."""

@@ -1,0 +1,1 @@
+"""Single sign-on: SAML service provider, MFA and provider configuration."""

@@ -1,0 +1,1 @@
+"""HTTP blueprints, registered by inventory.create_app()."""

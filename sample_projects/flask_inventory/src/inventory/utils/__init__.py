@@ -1,0 +1,1 @@
+"""Formatting and pricing utilities."""
