@@ -1,0 +1,111 @@
+"""What the FK4xx rules share: which catalogue entry claims a file's syntax error.
+
+Classification is cached on the analysis, because eleven rules (and FK499, which
+reports whatever none of them claims) ask about the same few broken files.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from fixkit.facts import FileFacts, SyntaxErrorFact
+from fixkit.model import Diagnosis
+from fixkit.repair.catalogue import classify
+from fixkit.repair.params import repair_parameter_order
+from fixkit.repair.source import NotMechanical
+from fixkit.rules.base import Rule
+from fixkit.textio import SourceDecodeError
+
+if TYPE_CHECKING:
+    from fixkit.analysis import Analysis
+    from fixkit.model import Fix
+
+_CACHE_ATTR = "_fixkit_syntax_claims"
+
+
+def _text(analysis: "Analysis", path: str) -> str | None:
+    try:
+        return analysis.project.read_text(path)
+    except (OSError, SourceDecodeError):
+        return None
+
+
+def claimed_code(analysis: "Analysis", path: str) -> str | None:
+    """The FK4xx code whose rule reports this file's syntax error; None when no catalogue
+    entry claims it (then it is FK499's: a manual diagnosis)."""
+    cache: dict[str, str | None] = analysis.__dict__.setdefault(_CACHE_ATTR, {})
+    if path not in cache:
+        facts = analysis.facts.get(path)
+        err = facts.syntax_error if facts is not None else None
+        text = _text(analysis, path) if err is not None else None
+        code = None
+        if err is not None and text is not None:
+            target = tuple(analysis.project.target_version[:2])
+            try:
+                entry = classify(err, text, target)  # type: ignore[arg-type]
+            except (NotMechanical, RecursionError, ValueError):
+                entry = None
+            code = entry.code if entry is not None else None
+        cache[path] = code
+    return cache[path]
+
+
+class SyntaxRepairRule(Rule):
+    """A catalogue entry as a rule: claims the errors `claimed_code` gives it."""
+
+    kind = "syntax-error"
+
+    def find(self, analysis: "Analysis") -> Iterable[Diagnosis]:
+        out = []
+        for path, facts in sorted(analysis.facts.items()):
+            err = facts.syntax_error
+            if err is None or claimed_code(analysis, path) != self.code:
+                continue
+            out.append(self.diagnose(analysis, path, facts, err))
+        return out
+
+    def diagnose(self, analysis: "Analysis", path: str, facts: FileFacts, err: SyntaxErrorFact) -> Diagnosis:
+        return Diagnosis(
+            code=self.code,
+            kind=self.kind,
+            message=err.message,
+            file=path,
+            line=err.line,
+            column=err.column,
+            module=facts.module or None,
+        )
+
+    def fix(self, diagnosis: Diagnosis, analysis: "Analysis") -> "Fix | None":
+        from fixkit.fixes.syntax import fix_syntax_error
+
+        return fix_syntax_error(diagnosis, analysis)
+
+
+def parameter_order_diagnosis(rule: Rule, analysis: "Analysis", path: str, facts: FileFacts, err: SyntaxErrorFact) -> Diagnosis:
+    """FK401's diagnosis names the function and the parameters out of order."""
+    text = _text(analysis, path) or ""
+    symbol = None
+    message = err.message
+    try:
+        # Only the signature is wanted here: the policy does not matter.
+        result = repair_parameter_order(text, err.line, err.column, target=tuple(analysis.project.target_version[:2]))  # type: ignore[arg-type]
+    except (NotMechanical, RecursionError):
+        result = None
+    if result is not None:
+        info = result.signature
+        symbol = info.name
+        first_default = info.positional[info.first_default]
+        message = (
+            f"{err.message}: {', '.join(info.offenders)} without a default after {first_default} "
+            f"with one in {info.qualname}()"
+        )
+    return Diagnosis(
+        code=rule.code,
+        kind=rule.kind,
+        message=message,
+        file=path,
+        line=err.line,
+        column=err.column,
+        module=facts.module or None,
+        symbol=symbol,
+    )
