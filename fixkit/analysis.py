@@ -19,6 +19,11 @@ class Analysis:
     project: Project
     facts: dict[str, FileFacts] = field(default_factory=dict)  # by relative path
     graph: object = None  # fixkit.graph.ImportGraph
+    # Added: extra directories searched (before the target interpreter's own sys.path)
+    # when deciding whether a third-party module is installed (`analyse(site_paths=...)`).
+    site_paths: tuple[str, ...] = ()
+    # Added: plain-language notes about what could not be checked (newer syntax, ...).
+    notes: list[str] = field(default_factory=list)
 
     @cached_property
     def by_module(self) -> dict[str, FileFacts]:

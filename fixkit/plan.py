@@ -5,10 +5,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from fixkit.model import Diagnosis
+from fixkit.config import Config
+from fixkit.errors import FixkitError
+from fixkit.model import Diagnosis, FileEdit, Fix, Hunk, Location, Safety, unified_diff
+
+if TYPE_CHECKING:
+    from fixkit.analysis import Analysis
 
 
 @dataclass(frozen=True)
@@ -31,3 +36,197 @@ class Plan:
     # The text of every file a fix edits, as it was when planned: reporters need the
     # old lines for diffs and suggestions.  Not part of the JSON contract.
     texts: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    # Added: what could not be checked (newer syntax without its interpreter, ...).
+    # Shown by the text reporter; not part of the JSON contract.
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (README): stable keys, paths relative to the root with "/"."""
+        return {
+            "fixkit_version": self.fixkit_version,
+            "root": self.root,
+            "entry_points": {
+                "total": len(self.entry_points),
+                "blocked": sum(1 for e in self.entry_points if e.blocked),
+                "items": [{"module": e.module, "file": e.file, "blocked_by": list(e.blocked_by)} for e in self.entry_points],
+            },
+            "diagnoses": [self._diagnosis_dict(d) for d in self.diagnoses],
+        }
+
+    def _diagnosis_dict(self, d: Diagnosis) -> dict[str, Any]:
+        return {
+            "id": d.id,
+            "code": d.code,
+            "kind": d.kind,
+            "message": d.message,
+            "file": d.file,
+            "line": d.line,
+            "column": d.column,
+            "module": d.module,
+            "symbol": d.symbol,
+            "related": [{"file": r.file, "line": r.line} for r in d.related],
+            "blocks": list(d.blocks),
+            "fix": None if d.fix is None else self._fix_dict(d.fix),
+        }
+
+    def _fix_dict(self, fix: Fix) -> dict[str, Any]:
+        diffs = []
+        for edit in fix.edits:
+            old = None if edit.creates else self.texts.get(edit.path)
+            diffs.append(unified_diff(edit, old))
+        return {
+            "summary": fix.summary,
+            "safety": fix.safety.value,
+            "distribution": fix.distribution,
+            "diff": "".join(diffs),
+            "notes": list(fix.notes),
+            "edits": [
+                {
+                    "path": e.path,
+                    "old_sha256": e.old_sha256,
+                    "delete": e.delete,
+                    "hunks": [{"start": h.start, "end": h.end, "text": h.text} for h in e.hunks],
+                }
+                for e in fix.edits
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Plan":
+        """Read back `to_dict` (what `apply --plan` does); raises FixkitError on a bad document."""
+        try:
+            entry_points = tuple(
+                EntryPoint(item["module"], item["file"], tuple(item["blocked_by"])) for item in data["entry_points"]["items"]
+            )
+            diagnoses = tuple(_diagnosis_from(d) for d in data["diagnoses"])
+            plan = cls(
+                fixkit_version=str(data["fixkit_version"]),
+                root=str(data["root"]),
+                entry_points=entry_points,
+                diagnoses=diagnoses,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FixkitError(f"not a fixkit plan: {type(exc).__name__}: {exc}") from None
+        for raw, diagnosis in zip(data["diagnoses"], diagnoses):
+            if raw.get("id") not in (None, diagnosis.id):
+                raise FixkitError(f"not a fixkit plan: diagnosis id {raw.get('id')} does not match its code and place")
+        return plan
+
+
+def _diagnosis_from(d: Mapping[str, Any]) -> Diagnosis:
+    fix = d.get("fix")
+    return Diagnosis(
+        code=d["code"],
+        kind=d["kind"],
+        message=d["message"],
+        file=d["file"],
+        line=int(d["line"]),
+        column=int(d.get("column") or 0),
+        module=d.get("module"),
+        symbol=d.get("symbol"),
+        related=tuple(Location(r["file"], int(r["line"])) for r in d.get("related", ())),
+        blocks=tuple(d.get("blocks", ())),
+        fix=None if fix is None else _fix_from(fix),
+    )
+
+
+def _fix_from(f: Mapping[str, Any]) -> Fix:
+    edits = tuple(
+        FileEdit(
+            path=e["path"],
+            old_sha256=e.get("old_sha256"),
+            hunks=tuple(Hunk(int(h["start"]), int(h["end"]), h["text"]) for h in e.get("hunks", ())),
+            delete=bool(e.get("delete", False)),
+        )
+        for e in f.get("edits", ())
+    )
+    return Fix(
+        summary=f["summary"],
+        safety=Safety(f["safety"]),
+        edits=edits,
+        distribution=f.get("distribution"),
+        notes=tuple(f.get("notes", ())),
+    )
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+def make_plan(config: Config, progress: Callable[[int, int], None] | None = None, *, site_paths: Iterable[str] = ()) -> Plan:
+    """discover → analyse → every rule's diagnoses (root causes only) → blast radius →
+    fixes → ordered by how many entry points each fix unblocks."""
+    from fixkit.analyse import analyse
+
+    analysis = analyse(config, site_paths=site_paths, progress=progress)
+    return plan_from_analysis(analysis)
+
+
+def diagnose(analysis: Analysis) -> list[Diagnosis]:
+    """Every selected rule's diagnoses with their blast radius (no fixes)."""
+    from fixkit.rules import RULES
+
+    config = analysis.project.config
+    graph = analysis.graph
+    found: list[Diagnosis] = []
+    for rule_cls in RULES:
+        if not config.selects(rule_cls.code, rule_cls.kind):
+            continue
+        for d in rule_cls().find(analysis):
+            if not config.selects(d.code, d.kind):
+                continue
+            if not d.blocks:
+                raising = d.datum("raises-in")
+                if raising is None:
+                    sf = analysis.project.files.get(d.file)
+                    raising = sf.module if sf else ""
+                d = replace(d, blocks=graph.entry_points_reaching(raising.split()))
+            found.append(d)
+    return found
+
+
+def plan_from_analysis(analysis: Analysis) -> Plan:
+    from fixkit import __version__
+    from fixkit.rules import SEVERITY, rule_for
+
+    graph = analysis.graph
+    project = analysis.project
+    diagnoses = diagnose(analysis)
+
+    blockers: dict[str, list[Diagnosis]] = {ep: [] for ep in graph.entry_points}
+    for d in diagnoses:
+        for ep in d.blocks:
+            blockers.setdefault(ep, []).append(d)
+
+    def unblocks(d: Diagnosis) -> int:
+        """Entry points for which this is the last remaining cause."""
+        return sum(1 for ep in d.blocks if len(blockers.get(ep, ())) == 1)
+
+    diagnoses.sort(key=lambda d: (-unblocks(d), -len(d.blocks), SEVERITY.get(d.kind, 99), d.file, d.line, d.code, d.symbol or ""))
+
+    with_fixes = []
+    texts: dict[str, str] = {}
+    for d in diagnoses:
+        rule = rule_for(d.code)
+        fix = rule().fix(d, analysis) if rule is not None else None
+        if fix is not None:
+            d = replace(d, fix=fix)
+            for edit in fix.edits:
+                if not edit.creates and edit.path not in texts:
+                    texts[edit.path] = project.read_text(edit.path)
+        with_fixes.append(d)
+
+    order = {d.id: i for i, d in enumerate(with_fixes)}
+    entry_points = []
+    for ep in graph.entry_points:
+        sf = project.modules.get(ep)
+        ids = sorted({d.id for d in blockers.get(ep, ())}, key=lambda i: order.get(i, 1 << 30))
+        entry_points.append(EntryPoint(ep, sf.path if sf else "", tuple(ids)))
+    return Plan(
+        fixkit_version=__version__,
+        root=str(project.root),
+        entry_points=tuple(entry_points),
+        diagnoses=tuple(with_fixes),
+        texts=texts,
+        notes=tuple(analysis.notes),
+    )

@@ -1,11 +1,77 @@
-"""`fixkit plan`."""
+"""`fixkit plan`: the dry run.  Finds every root cause, its blast radius and its fix; writes nothing
+but the report (and the facts cache)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import sys
+from pathlib import Path
 
+from fixkit.config import Config, load_config, parse_assignments
 from fixkit.errors import FixkitError
+
+# Below this many files a plan takes well under a second: no progress bar.
+PROGRESS_MIN_FILES = 500
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """The Config of a project command: [tool.fixkit] plus options; `--entry` adds to the
+    configured entry points instead of replacing them."""
+    root = Path(args.path)
+    if not root.exists():
+        raise FixkitError(f"{args.path}: no such directory")
+    if not root.is_dir():
+        raise FixkitError(f"{args.path}: not a directory (fixkit plans a project directory)")
+    config = load_config(
+        root,
+        select=getattr(args, "select", None),
+        ignore=getattr(args, "ignore", None),
+        canonical=parse_assignments(getattr(args, "canonical", None), "--canonical"),
+        python=args.python,
+        offline=getattr(args, "offline", False) or None,
+        index_url=getattr(args, "index_url", None),
+    )
+    entries = tuple(dict.fromkeys((*config.entry_points, *(args.entry or ()))))
+    return dataclasses.replace(config, entry_points=entries, use_cache=not args.no_cache)
+
+
+class _Progress:
+    """A one-line counter on stderr, only on a terminal and only for large projects."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+            return
+        self.shown = True
+        sys.stderr.write(f"\rfixkit: analysing {done}/{total} files")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def run(args: argparse.Namespace) -> int:
-    raise FixkitError("plan: not implemented yet")
+    from fixkit.plan import make_plan
+    from fixkit.reporters import render
+
+    config = config_from_args(args)
+    progress = _Progress()
+    try:
+        plan = make_plan(config, progress=progress)
+    finally:
+        progress.close()
+    if args.output:
+        text = render(plan, args.format, color=False) if args.format == "text" else render(plan, args.format)
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise FixkitError(f"cannot write {args.output}: {exc.strerror}") from None
+    else:
+        sys.stdout.write(render(plan, args.format))
+        sys.stdout.flush()
+    return 1 if plan.diagnoses else 0

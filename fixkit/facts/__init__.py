@@ -67,6 +67,8 @@ class ModelFact:
     relationships: tuple[str, ...] = ()
     constraints: tuple[str, ...] = ()  # UniqueConstraint/Index/CheckConstraint/... as source text
     extend_existing: bool = False
+    # Added: every base class as written (mixins included), for resolving the metadata.
+    bases: tuple[str, ...] = ()
 
     @property
     def completeness(self) -> int:
@@ -112,6 +114,18 @@ class FileFacts:
     # the file was not checked (see fixkit.facts.extract).
     unchecked: str | None = None
     defined_names: frozenset[str] = field(default=frozenset(), compare=False)
+    # Added: an __init__.py (relative imports resolve against the module itself).
+    is_package: bool = False
+    # Added: names this module binds to a declarative root: a DeclarativeBase subclass,
+    # a declarative_base()/generate_base() result, a registry ("reg.mapped"), or a
+    # Flask-SQLAlchemy instance ("db.Model"); core MetaData objects as "metadata".
+    metadata_roots: tuple[str, ...] = ()
+    # Added: directories (relative to the project root, "" for the root) this module
+    # puts on sys.path at import time (`sys.path.insert(0, os.path.dirname(__file__))`).
+    sys_path_dirs: tuple[str, ...] = ()
+    # Added: module-level classes with their bases as written, to follow a model's
+    # metadata through abstract intermediate bases (`class Timestamped(Base)`).
+    class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def defines(self, name: str) -> bool | None:
         """True/False whether `from this_module import name` works; None when unknowable."""

@@ -1,0 +1,296 @@
+"""discover → facts for every file (cached, in a process pool on big projects) → graph → Analysis.
+
+Also asks the target interpreter, once, which imported third-party modules exist in its
+environment (`probe_environment`): find_spec of a top-level name and PathFinder look-ups
+level by level never import anything, so no project or package code runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import stat
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from fixkit.analysis import Analysis
+from fixkit.cache import FactsCache
+from fixkit.config import Config
+from fixkit.errors import FixkitError
+from fixkit.facts import FileFacts
+from fixkit.facts.extract import NeedsTarget, count_lines, extract_facts
+from fixkit.model import sha256_bytes
+from fixkit.project import Project, discover, interpreter_version, module_name_of
+
+# Below this many files to parse, a process pool costs more to start than it saves.
+POOL_THRESHOLD = 200
+
+Progress = Callable[[int, int], None]
+
+
+def _read(project: Project, path: str) -> tuple[bytes | None, str | None]:
+    """The file's bytes, or why they cannot be read.  Never opens a FIFO (it would block)."""
+    abspath = project.abspath(path)
+    try:
+        st = os.stat(abspath)
+    except FileNotFoundError:
+        return None, "cannot read: dangling symbolic link" if os.path.islink(abspath) else "cannot read: file vanished"
+    except OSError as exc:
+        return None, f"cannot read: {exc.strerror}"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        return None, f"cannot read: {kind}"
+    try:
+        return abspath.read_bytes(), None
+    except OSError as exc:
+        return None, f"cannot read: {exc.strerror}"
+
+
+def _would_be_module(project: Project, sf) -> str:
+    """A shadowed file's name had the package not hidden it: its relative imports
+    resolve against it, so its facts (models, imports) can be compared with the live copy."""
+    if not sf.shadowed_by:
+        return ""
+    return module_name_of(sf.path, project.source_roots) or ""
+
+
+def _extract_job(job: tuple[str, str, bool, bytes, tuple[int, int]]) -> FileFacts | tuple[str, str]:
+    path, module, is_package, data, target = job
+    try:
+        return extract_facts(path, module, is_package, data, target)
+    except NeedsTarget as exc:
+        return ("needs-target", f"{exc.error.msg} (line {exc.error.lineno})")
+
+
+def _extract_all(jobs: list, progress: Progress | None, total: int, done: int) -> list:
+    if len(jobs) < POOL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        out = []
+        for job in jobs:
+            out.append(_extract_job(job))
+            done += 1
+            if progress and done % 50 == 0:
+                progress(done, total)
+        return out
+    workers = min(os.cpu_count() or 2, 8)
+    chunk = max(8, len(jobs) // (workers * 8))
+    out = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for result in pool.map(_extract_job, jobs, chunksize=chunk):
+            out.append(result)
+            done += 1
+            if progress and done % 200 == 0:
+                progress(done, total)
+    return out
+
+
+def _extract_in_target(project: Project, pending: list[tuple[str, str, bool]]) -> list[FileFacts] | None:
+    """Facts of files only a newer Python parses, extracted by fixkit's extractor running in
+    the target interpreter (a subprocess that compiles, never executes, the files)."""
+    fixkit_parent = str(Path(__file__).resolve().parent.parent)
+    code = f"import sys; sys.path.insert(0, {fixkit_parent!r}); from fixkit.facts.extract import main; main()"
+    jobs = [(path, module, is_pkg, str(project.abspath(path))) for path, module, is_pkg in pending]
+    try:
+        result = subprocess.run(
+            [project.python, "-I", "-c", code],
+            input=pickle.dumps(jobs, protocol=4),
+            capture_output=True,
+            timeout=120,
+            cwd=str(project.root),
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0:
+        return None
+    try:
+        facts = pickle.loads(result.stdout)
+    except Exception:  # a foreign interpreter's output we cannot read: treat as unchecked
+        return None
+    return facts if isinstance(facts, list) and len(facts) == len(jobs) else None
+
+
+def collect_facts(project: Project, *, use_cache: bool = True, progress: Progress | None = None, notes: list[str] | None = None) -> dict[str, FileFacts]:
+    notes = notes if notes is not None else []
+    cache = FactsCache(project.root, project.target_version, enabled=use_cache)
+    facts: dict[str, FileFacts] = {}
+    jobs = []
+    total = len(project.files)
+    for path, sf in project.files.items():
+        module = sf.module or ""
+        data, error = _read(project, path)
+        if data is None:
+            facts[path] = FileFacts(path=path, module=module, sha256="", lines=0, read_error=error, is_package=sf.is_package)
+            continue
+        sha = sha256_bytes(data)
+        hit = cache.get(path, sha, module, sf.is_package)
+        if hit is not None:
+            facts[path] = hit
+            continue
+        jobs.append((path, module or _would_be_module(project, sf), sf.is_package, data, project.target_version))
+    if progress:
+        progress(total - len(jobs), total)
+    results = _extract_all(jobs, progress, total, total - len(jobs))
+    pending = []
+    for job, result in zip(jobs, results):
+        if isinstance(result, tuple):
+            pending.append((job[0], job[1], job[2], job[3], result[1]))
+        else:
+            if result.module and not project.files[job[0]].module:
+                result = replace(result, module="")  # a dead copy: never importable as itself
+            facts[job[0]] = result
+            cache.put(result)
+    if pending:
+        _handle_newer_syntax(project, pending, facts, cache, notes)
+    cache.save(set(facts))
+    return dict(sorted(facts.items()))
+
+
+def _handle_newer_syntax(project: Project, pending: list, facts: dict, cache: FactsCache, notes: list[str]) -> None:
+    running = "%d.%d" % sys.version_info[:2]
+    target = "%d.%d" % project.target_version
+    usable = os.path.realpath(project.python) != os.path.realpath(sys.executable)
+    if usable:
+        try:
+            usable = interpreter_version(project.python) >= project.target_version
+        except FixkitError:
+            usable = False
+    extracted = _extract_in_target(project, [(p, m, i) for p, m, i, _d, _e in pending]) if usable else None
+    if extracted is not None:
+        for result in extracted:
+            if result.module and not project.files[result.path].module:
+                result = replace(result, module="")
+            facts[result.path] = result
+            cache.put(result)
+        return
+    for path, module, is_package, data, error in pending:
+        message = (
+            f"not checked: Python {running} rejects it ({error}) but the project targets Python {target}, "
+            f"and no Python {target} interpreter was available to check it (use --python)"
+        )
+        facts[path] = FileFacts(
+            path=path, module=project.files[path].module, sha256=sha256_bytes(data), lines=count_lines(data), unchecked=message, is_package=is_package
+        )
+    notes.append(
+        f"{len(pending)} file(s) use syntax newer than Python {running} (the project targets {target}) and were not "
+        f"checked; pass --python with a Python {target} interpreter to check them"
+    )
+
+
+def analyse(
+    config: Config | Project,
+    *,
+    site_paths: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> Analysis:
+    from fixkit.graph import build_graph
+
+    project = config if isinstance(config, Project) else discover(config)
+    notes: list[str] = []
+    facts = collect_facts(project, use_cache=project.config.use_cache, progress=progress, notes=notes)
+    analysis = Analysis(project=project, facts=facts, site_paths=tuple(str(p) for p in site_paths), notes=notes)
+    analysis.graph = build_graph(project, facts)
+    return analysis
+
+
+# ----------------------------------------------------------------------------- environment
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    """What the target environment has of a dotted name, found without importing."""
+
+    name: str
+    stdlib: bool
+    found: int  # how many leading components exist (0: not even the top-level name)
+    kinds: tuple[str, ...]  # per found component: "module" | "package" | "namespace" | "builtin"
+
+    @property
+    def exists(self) -> bool:
+        return self.stdlib or self.found == len(self.name.split("."))
+
+    @property
+    def missing_at(self) -> str | None:
+        """The first component that certainly does not exist, or None when it exists or
+        cannot be decided (a plain module may create submodules at import)."""
+        if self.exists:
+            return None
+        parts = self.name.split(".")
+        if self.found == 0:
+            return parts[0]
+        if self.kinds[self.found - 1] in ("package", "namespace"):
+            return ".".join(parts[: self.found + 1])
+        return None
+
+
+_PROBE = r"""
+import importlib.machinery, importlib.util, json, os, sys
+extra, names = json.load(sys.stdin)
+if sys.path and sys.path[0] in ("", os.getcwd()):
+    del sys.path[0]
+sys.path[:0] = extra
+stdlib = set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names)
+def kind(spec):
+    if spec.submodule_search_locations is not None:
+        return "namespace" if spec.origin in (None, "namespace") else "package"
+    return "builtin" if spec.origin in ("built-in", "frozen") else "module"
+out = {}
+for name in names:
+    parts = name.split(".")
+    kinds = []
+    if parts[0] in stdlib:
+        out[name] = [True, 0, []]
+        continue
+    try:
+        spec = importlib.util.find_spec(parts[0])
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None:
+        kinds.append(kind(spec))
+        locations = list(spec.submodule_search_locations or [])
+        for i in range(1, len(parts)):
+            if kinds[-1] not in ("package", "namespace"):
+                break
+            more = [os.path.join(p, *parts[:i]) for p in sys.path if isinstance(p, str)]
+            locations = list(dict.fromkeys(locations + [d for d in more if os.path.isdir(d)]))
+            try:
+                sub = importlib.machinery.PathFinder.find_spec(".".join(parts[: i + 1]), locations)
+            except (ImportError, ValueError):
+                sub = None
+            if sub is None:
+                break
+            kinds.append(kind(sub))
+            locations = list(sub.submodule_search_locations or [])
+    out[name] = [False, len(kinds), kinds]
+json.dump(out, sys.stdout)
+"""
+
+
+def probe_environment(analysis: Analysis, names: Iterable[str]) -> dict[str, ModuleStatus]:
+    """Which of `names` the target interpreter's environment (plus `analysis.site_paths`)
+    provides.  One subprocess per analysis, results cached on the analysis."""
+    cache: dict[str, ModuleStatus] = analysis.__dict__.setdefault("_env_status", {})
+    wanted = sorted({n for n in names if n and n not in cache})
+    if wanted:
+        project = analysis.project
+        payload = json.dumps([list(analysis.site_paths), wanted])
+        try:
+            result = subprocess.run(
+                [project.python, "-c", _PROBE],
+                input=payload,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd=str(project.root),
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise FixkitError(f"cannot run the target interpreter {project.python}: {exc}") from None
+        if result.returncode != 0:
+            last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+            raise FixkitError(f"the target interpreter {project.python} failed to list its modules: {last}")
+        for name, (stdlib, found, kinds) in json.loads(result.stdout).items():
+            cache[name] = ModuleStatus(name, bool(stdlib), int(found), tuple(kinds))
+    return {n: cache[n] for n in names if n in cache}

@@ -1,0 +1,853 @@
+"""Extract a file's facts from one `ast` parse.
+
+Everything here walks trees with explicit stacks: real code nests expressions deeply
+enough to crash recursive visitors, and `ast.parse` itself can raise RecursionError or
+MemoryError on absurd nesting (that becomes an `unchecked` note, never a crash).
+
+Only the standard library is used, so the target interpreter can run this module to
+extract facts from files the running interpreter cannot parse (newer syntax):
+`python -c "import sys; sys.path.insert(0, PARENT); from fixkit.facts.extract import main; main()"`.
+This runs fixkit's code in the target interpreter, never the project's.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import pickle
+import sys
+from typing import Any, Iterator
+
+from fixkit.facts import Definition, EntryHint, FileFacts, ImportFact, ModelFact, SyntaxErrorFact
+from fixkit.textio import SourceDecodeError, decode_source
+
+IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+ENTRY_CALLS = {"APIRouter": "router", "FastAPI": "fastapi-app", "Blueprint": "blueprint", "Flask": "flask-app"}
+DECLARATIVE_ROOT_CLASSES = frozenset({"DeclarativeBase", "DeclarativeBaseNoMeta"})
+COLUMN_CALLS = frozenset({"Column", "mapped_column", "column_property", "Field", "deferred", "composite"})
+RELATIONSHIP_CALLS = frozenset({"relationship", "Relationship", "relation", "backref", "association_proxy"})
+CONSTRAINT_CALLS = frozenset(
+    {"UniqueConstraint", "Index", "CheckConstraint", "PrimaryKeyConstraint", "ForeignKeyConstraint"}
+)
+
+
+def count_lines(data: bytes) -> int:
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+def _name_of(node: ast.AST) -> str:
+    """`a.b.c` for Name/Attribute chains, "" otherwise (iterative)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    if isinstance(node, ast.Call):  # registry().generate_base -> "registry().generate_base"
+        inner = _name_of(node.func)
+        if inner:
+            parts.append(inner + "()")
+            return ".".join(reversed(parts))
+    return ""
+
+
+def _last(dotted: str) -> str:
+    return dotted.rsplit(".", 1)[-1]
+
+
+def _call_name(node: ast.AST | None) -> str:
+    return _last(_name_of(node.func)) if isinstance(node, ast.Call) else ""
+
+
+def _literal(node: ast.AST | None) -> Any:
+    if node is None:
+        return None
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
+def _target_names(target: ast.AST) -> Iterator[str]:
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            stack.extend(reversed(node.elts))
+        elif isinstance(node, ast.Starred):
+            stack.append(node.value)
+
+
+def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> str | None:
+    """The absolute module of `from <level dots><name> import ...` inside `module`."""
+    if level == 0:
+        return name or None
+    package = module if is_package else module.rpartition(".")[0]
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts) or (level - 1 == len(parts) and not name):
+        return None  # beyond the top-level package: an ImportError at runtime
+    base = parts[: len(parts) - (level - 1)]
+    if name:
+        base.append(name)
+    return ".".join(base) or None
+
+
+def _catches_import_errors(handlers: list[ast.ExceptHandler]) -> bool:
+    for handler in handlers:
+        if handler.type is None:
+            return True
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if any(_last(_name_of(t)) in IMPORT_ERRORS for t in types):
+            return True
+    return False
+
+
+def _is_type_checking(test: ast.AST) -> bool:
+    return _last(_name_of(test)) == "TYPE_CHECKING"
+
+
+class _Ctx:
+    __slots__ = ("scope", "guarded", "type_checking", "conditional", "loops")
+
+    def __init__(self, scope="module", guarded=False, type_checking=False, conditional=False, loops=()):
+        self.scope = scope
+        self.guarded = guarded
+        self.type_checking = type_checking
+        self.conditional = conditional
+        self.loops = loops  # ((target node, iter node), ...) of the enclosing for loops
+
+    def but(self, **changes) -> "_Ctx":
+        ctx = _Ctx(self.scope, self.guarded, self.type_checking, self.conditional, self.loops)
+        for key, value in changes.items():
+            setattr(ctx, key, value)
+        return ctx
+
+
+class _Extractor:
+    def __init__(self, path: str, module: str, is_package: bool, text: str, root_dir: str):
+        self.path = path
+        self.module = module
+        self.is_package = is_package
+        self.text = text
+        self.root_dir = root_dir  # the file's directory, relative to the project root
+        self.imports: list[ImportFact] = []
+        self.definitions: list[Definition] = []
+        self.all_names: list[str] | None = None
+        self.all_dynamic = False
+        self.has_getattr = False
+        self.models: list[ModelFact] = []
+        self.hints: list[EntryHint] = []
+        self.literals: dict[str, Any] = {}  # module-level NAME = literal
+        self.pending_templates: list[tuple[list, ast.AST, ast.AST, int, int, _Ctx]] = []
+        self.roots: list[str] = []
+        self.sys_path_dirs: list[str] = []
+        self.class_bases: list[tuple[str, tuple[str, ...]]] = []
+        # Expression nodes are only walked when the file can contain a dynamic import
+        # or sys.path change: statements alone give everything else, and skipping the
+        # expressions of files without them keeps extraction close to `ast.parse` speed.
+        self.scan_exprs = "import_module" in text or "__import__" in text
+        self.scan_sys_path = "sys.path" in text
+
+    # ------------------------------------------------------------------ walking
+
+    def run(self, tree: ast.Module) -> None:
+        stack: list[tuple[ast.AST, _Ctx]] = [(n, _Ctx()) for n in reversed(tree.body)]
+        while stack:
+            node, ctx = stack.pop()
+            if isinstance(node, ast.stmt):
+                self._statement(node, ctx, stack)
+            else:
+                self._expression(node, ctx, stack)
+        self._resolve_templates()
+
+    def _push_body(self, stack, body, ctx) -> None:
+        for child in reversed(body):
+            stack.append((child, ctx))
+
+    def _push_exprs(self, stack, node, ctx) -> None:
+        if not self.scan_exprs:
+            return
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                stack.append((child, ctx))
+
+    def _statement(self, node: ast.stmt, ctx: _Ctx, stack) -> None:
+        module_level = ctx.scope == "module"
+        if isinstance(node, ast.Import):
+            self._import(node, ctx, module_level)
+        elif isinstance(node, ast.ImportFrom):
+            self._import_from(node, ctx, module_level)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if module_level:
+                self.definitions.append(Definition(node.name, node.lineno, "function"))
+                if node.name == "__getattr__":
+                    self.has_getattr = True
+            if self.scan_exprs:
+                for dec in node.decorator_list:
+                    stack.append((dec, ctx))
+                for default in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+                    stack.append((default, ctx))
+            self._push_body(stack, node.body, ctx.but(scope="function"))
+        elif isinstance(node, ast.ClassDef):
+            if module_level:
+                self.definitions.append(Definition(node.name, node.lineno, "class"))
+                self._class(node)
+            if self.scan_exprs:
+                for child in node.decorator_list + node.bases:
+                    stack.append((child, ctx))
+            self._push_body(stack, node.body, ctx.but(scope="class" if ctx.scope != "function" else "function"))
+        elif isinstance(node, ast.If):
+            if self.scan_exprs:
+                stack.append((node.test, ctx))
+            if _is_type_checking(node.test):
+                self._push_body(stack, node.orelse, ctx)
+                self._push_body(stack, node.body, ctx.but(type_checking=True))
+            else:
+                self._push_body(stack, node.orelse, ctx.but(conditional=True))
+                self._push_body(stack, node.body, ctx.but(conditional=True))
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            guarded = _catches_import_errors(node.handlers)
+            self._push_body(stack, node.finalbody, ctx)
+            self._push_body(stack, node.orelse, ctx)
+            for handler in reversed(node.handlers):
+                if module_level and handler.name:
+                    self.definitions.append(Definition(handler.name, handler.lineno, "assign"))
+                self._push_body(stack, handler.body, ctx.but(conditional=True))
+            self._push_body(stack, node.body, ctx.but(guarded=True) if guarded else ctx)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            if module_level:
+                for name in _target_names(node.target):
+                    self.definitions.append(Definition(name, node.lineno, "assign"))
+            if self.scan_exprs:
+                stack.append((node.iter, ctx))
+            self._push_body(stack, node.orelse, ctx)
+            self._push_body(stack, node.body, ctx.but(loops=ctx.loops + ((node.target, node.iter),)))
+        elif isinstance(node, ast.While):
+            self._push_exprs(stack, node, ctx)
+            self._push_body(stack, node.orelse, ctx)
+            self._push_body(stack, node.body, ctx)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if module_level and item.optional_vars is not None:
+                    for name in _target_names(item.optional_vars):
+                        self.definitions.append(Definition(name, node.lineno, "assign"))
+                if self.scan_exprs:
+                    stack.append((item.context_expr, ctx))
+            self._push_body(stack, node.body, ctx)
+        elif type(node).__name__ == "Match":
+            if self.scan_exprs:
+                stack.append((node.subject, ctx))
+            for case in reversed(node.cases):
+                self._push_body(stack, case.body, ctx.but(conditional=True))
+        else:
+            if module_level and isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                self._module_assign(node)
+            if self.scan_sys_path and isinstance(node, ast.Expr):
+                self._sys_path_call(node.value)
+            self._push_exprs(stack, node, ctx)
+
+    def _expression(self, node: ast.AST, ctx: _Ctx, stack) -> None:
+        if isinstance(node, ast.Call):
+            self._dynamic_import(node, ctx)
+        if isinstance(node, ast.Lambda):
+            ctx = ctx.but(scope="function")
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            loops = ctx.loops + tuple((gen.target, gen.iter) for gen in node.generators)
+            ctx = ctx.but(loops=loops)
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, ctx))
+
+    # ------------------------------------------------------------------ imports
+
+    def _flags(self, ctx: _Ctx) -> dict:
+        return {
+            "scope": ctx.scope,
+            "guarded": ctx.guarded,
+            "type_checking": ctx.type_checking,
+            "conditional": ctx.conditional,
+        }
+
+    def _import(self, node: ast.Import, ctx: _Ctx, module_level: bool) -> None:
+        for alias in node.names:
+            self.imports.append(
+                ImportFact(
+                    module=alias.name,
+                    line=node.lineno,
+                    column=node.col_offset,
+                    end_line=node.end_lineno or node.lineno,
+                    asname=alias.asname,
+                    **self._flags(ctx),
+                )
+            )
+            if module_level:
+                if alias.asname:
+                    self.definitions.append(Definition(alias.asname, node.lineno, "import", alias.name, None))
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    self.definitions.append(Definition(top, node.lineno, "import", top, None))
+
+    def _import_from(self, node: ast.ImportFrom, ctx: _Ctx, module_level: bool) -> None:
+        module = resolve_relative(self.module, self.is_package, node.level, node.module)
+        if module is None:
+            return
+        star = any(a.name == "*" for a in node.names)
+        names = tuple((a.name, a.asname) for a in node.names if a.name != "*")
+        self.imports.append(
+            ImportFact(
+                module=module,
+                line=node.lineno,
+                column=node.col_offset,
+                end_line=node.end_lineno or node.lineno,
+                names=names,
+                level=node.level,
+                is_from=True,
+                star=star,
+                **self._flags(ctx),
+            )
+        )
+        if module_level:
+            for name, asname in names:
+                self.definitions.append(Definition(asname or name, node.lineno, "import", module, name))
+
+    def _dynamic_import(self, node: ast.Call, ctx: _Ctx) -> None:
+        func = _name_of(node.func)
+        if _last(func) not in ("import_module", "__import__") or not node.args:
+            return
+        arg = node.args[0]
+        package = None
+        if _last(func) == "import_module":
+            pkg_node = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "package"), None)
+            package = _literal(pkg_node) if pkg_node is not None else None
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            self._add_dynamic(arg.value, package, node, ctx)
+            return
+        template = _template(arg)
+        if template is not None and ctx.loops:
+            self.pending_templates.append((template, node, arg, node.lineno, node.col_offset, ctx))
+
+    def _add_dynamic(self, name: str, package: Any, node: ast.AST, ctx: _Ctx) -> str | None:
+        level = len(name) - len(name.lstrip("."))
+        if level:
+            if not isinstance(package, str):
+                return None
+            module = resolve_relative(package, True, level, name[level:] or None)
+        else:
+            module = name
+        if not module:
+            return None
+        self.imports.append(
+            ImportFact(
+                module=module,
+                line=node.lineno,
+                column=node.col_offset,
+                end_line=getattr(node, "end_lineno", None) or node.lineno,
+                dynamic=True,
+                **self._flags(ctx),
+            )
+        )
+        return module
+
+    def _resolve_templates(self) -> None:
+        """`import_module(f"app.routers.{name}")` inside `for name in ROUTERS` over a literal list."""
+        for template, node, _arg, line, _col, ctx in self.pending_templates:
+            variables = [p for p in template if isinstance(p, tuple)]
+            if len(variables) != 1:
+                continue
+            var = variables[0][0]
+            values = None
+            for target, iterable in reversed(ctx.loops):
+                if var in set(_target_names(target)):
+                    values = self._loop_values(target, iterable, var)
+                    break
+            if not values:
+                continue
+            modules = []
+            for value in values:
+                name = "".join(value if isinstance(p, tuple) else p for p in template)
+                module = self._add_dynamic(name, None, node, ctx)
+                if module:
+                    modules.append(module)
+            if modules:
+                self.hints.append(EntryHint("router-list", line, name=var, modules=tuple(modules)))
+
+    def _loop_values(self, target: ast.AST, iterable: ast.AST, var: str) -> list[str] | None:
+        items: Any = None
+        if isinstance(iterable, ast.Name):
+            items = self.literals.get(iterable.id)
+        elif isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and not iterable.args:
+            base = self.literals.get(_name_of(iterable.func.value)) if isinstance(iterable.func.value, ast.Name) else _literal(iterable.func.value)
+            if isinstance(base, dict):
+                items = {"items": list(base.items()), "keys": list(base), "values": list(base.values())}.get(iterable.func.attr)
+        else:
+            items = _literal(iterable)
+        if isinstance(items, dict):
+            items = list(items)
+        if not isinstance(items, (list, tuple, set, frozenset)):
+            return None
+        if isinstance(target, ast.Name):
+            values = [v for v in items if isinstance(v, str)]
+            return values if len(values) == len(items) else None
+        if isinstance(target, (ast.Tuple, ast.List)):
+            names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+            if var not in names:
+                return None
+            index = names.index(var)
+            values = []
+            for item in items:
+                if not isinstance(item, (tuple, list)) or len(item) != len(names) or not isinstance(item[index], str):
+                    return None
+                values.append(item[index])
+            return values
+        return None
+
+    # ------------------------------------------------------------------ assignments
+
+    def _module_assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+            value = node.value
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+            value = node.value
+            if value is None:
+                return  # `x: int` binds nothing
+        else:
+            targets = [node.target]
+            value = node.value
+        names = [n for t in targets for n in _target_names(t)]
+        if not isinstance(node, ast.AugAssign):
+            for name in names:
+                self.definitions.append(Definition(name, node.lineno, "assign"))
+        simple = names[0] if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
+        if simple == "__all__":
+            self._all(node, value)
+            return
+        if simple is None:
+            return
+        if isinstance(node, ast.AugAssign):
+            return
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set, ast.Dict)):
+            literal = _literal(value)
+            if literal is not None:
+                self.literals[simple] = literal
+            return
+        if not isinstance(value, ast.Call):
+            return
+        call = _call_name(value)
+        full = _name_of(value.func)
+        if call in ENTRY_CALLS:
+            self.hints.append(EntryHint(ENTRY_CALLS[call], node.lineno, name=simple))
+        if call == "declarative_base" or call == "generate_base":
+            self.roots.append(simple)
+        elif call in ("registry",):
+            self.roots.append(f"{simple}.mapped")
+        elif call == "SQLAlchemy":
+            self.roots.append(f"{simple}.Model")
+        elif call == "MetaData":
+            self.roots.append(simple)
+        elif call == "Table" and full.split(".")[-1] == "Table":
+            self._core_table(simple, node, value)
+
+    def _all(self, node, value) -> None:
+        literal = _literal(value)
+        if isinstance(literal, (list, tuple)) and all(isinstance(v, str) for v in literal):
+            if isinstance(node, ast.AugAssign):
+                if self.all_names is not None:
+                    self.all_names.extend(literal)
+            else:
+                self.all_names = list(literal)
+        else:
+            self.all_dynamic = True
+
+    def _sys_path_call(self, value: ast.AST) -> None:
+        if not isinstance(value, ast.Call) or _name_of(value.func) not in ("sys.path.insert", "sys.path.append"):
+            return
+        if not value.args:
+            return
+        arg = value.args[-1]
+        directory = _path_expr(arg, self.root_dir)
+        if directory is not None:
+            self.sys_path_dirs.append(directory)
+
+    # ------------------------------------------------------------------ models
+
+    def _class(self, node: ast.ClassDef) -> None:
+        bases = tuple(b for b in (_name_of(x) for x in node.bases) if b)
+        if bases:
+            self.class_bases.append((node.name, bases))
+        base_last = {_last(b) for b in bases}
+        if base_last & DECLARATIVE_ROOT_CLASSES:
+            self.roots.append(node.name)
+            return
+        for dec in node.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            dec_name = _name_of(target)
+            if _last(dec_name) in ("mapped", "mapped_as_dataclass"):
+                self._model_class(node, bases, "declarative", dec_name.rsplit(".", 1)[0] + ".mapped")
+                return
+        sqlmodel_table = any(k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
+        if "SQLModel" in base_last:
+            if sqlmodel_table:
+                self._model_class(node, bases, "sqlmodel", "SQLModel")
+            return
+        if not bases:
+            return
+        flask = next((b for b in bases if b.endswith(".Model")), None)
+        if flask is not None:
+            self._model_class(node, bases, "flask-sqlalchemy", flask)
+            return
+        self._model_class(node, bases, "declarative", None)
+
+    def _model_class(self, node: ast.ClassDef, bases: tuple[str, ...], style: str, base: str | None) -> None:
+        table = None
+        abstract = False
+        columns: list[str] = []
+        relationships: list[str] = []
+        constraints: list[str] = []
+        extend_existing = False
+        has_table_attr = False
+        for stmt in node.body:
+            targets: list[ast.AST]
+            if isinstance(stmt, ast.Assign):
+                targets, value, annotation = stmt.targets, stmt.value, None
+            elif isinstance(stmt, ast.AnnAssign):
+                targets, value, annotation = [stmt.target], stmt.value, stmt.annotation
+            else:
+                continue
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            if not names:
+                continue
+            name = names[0]
+            if name == "__tablename__":
+                literal = _literal(value)
+                if isinstance(literal, str):
+                    table = literal
+            elif name == "__abstract__":
+                abstract = _literal(value) is True
+            elif name == "__table__":
+                has_table_attr = True
+                if isinstance(value, ast.Call) and _call_name(value) == "Table" and value.args:
+                    literal = _literal(value.args[0])
+                    if isinstance(literal, str):
+                        table = literal
+            elif name == "__table_args__":
+                constraints.extend(self._table_args(value))
+                extend_existing = extend_existing or _has_extend_existing(value)
+            elif name.startswith("__"):
+                continue
+            else:
+                call = _call_name(value)
+                ann = _name_of(annotation.value) if isinstance(annotation, ast.Subscript) else _name_of(annotation) if annotation else ""
+                if call in RELATIONSHIP_CALLS:
+                    relationships.append(name)
+                elif call in COLUMN_CALLS:
+                    columns.append(name)
+                elif _last(ann) == "Mapped" and call not in ("synonym", "hybrid_property", "declared_attr"):
+                    columns.append(name)  # an annotation alone maps a column (2.0 style)
+                elif style == "sqlmodel" and annotation is not None and "ClassVar" not in _name_of(annotation):
+                    columns.append(name)
+        if abstract:
+            return
+        if table is None:
+            if style == "sqlmodel":
+                table = node.name.lower()
+            elif style == "flask-sqlalchemy" and (columns or has_table_attr):
+                table = _snake(node.name)
+            else:
+                return  # a mixin, an abstract base or single-table inheritance: no new table
+        if base is None:
+            base = bases[-1] if len(bases) == 1 else next((b for b in bases if "Base" in b or "Model" in b), bases[-1])
+        self.models.append(
+            ModelFact(
+                name=node.name,
+                table=table,
+                line=node.lineno,
+                end_line=node.end_lineno or node.lineno,
+                style=style,
+                base=base,
+                columns=tuple(columns),
+                relationships=tuple(relationships),
+                constraints=tuple(constraints),
+                extend_existing=extend_existing,
+                bases=bases,
+            )
+        )
+
+    def _table_args(self, value: ast.AST | None) -> list[str]:
+        elements = value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value] if value is not None else []
+        out = []
+        for element in elements:
+            if isinstance(element, ast.Call) and _call_name(element) in CONSTRAINT_CALLS:
+                out.append(ast.get_source_segment(self.text, element) or _call_name(element))
+        return out
+
+    def _core_table(self, name: str, node: ast.AST, call: ast.Call) -> None:
+        if len(call.args) < 2:
+            return
+        table = _literal(call.args[0])
+        if not isinstance(table, str):
+            return
+        columns, constraints = [], []
+        for arg in call.args[2:]:
+            if isinstance(arg, ast.Call):
+                if _call_name(arg) == "Column" and arg.args:
+                    col = _literal(arg.args[0])
+                    columns.append(col if isinstance(col, str) else "?")
+                elif _call_name(arg) in CONSTRAINT_CALLS:
+                    constraints.append(ast.get_source_segment(self.text, arg) or _call_name(arg))
+        extend = any(k.arg == "extend_existing" and _literal(k.value) is True for k in call.keywords)
+        self.models.append(
+            ModelFact(
+                name=name,
+                table=table,
+                line=node.lineno,
+                end_line=getattr(node, "end_lineno", None) or node.lineno,
+                style="table",
+                base=_name_of(call.args[1]) or "metadata",
+                columns=tuple(columns),
+                constraints=tuple(constraints),
+                extend_existing=extend,
+            )
+        )
+
+    # ------------------------------------------------------------------ result
+
+    def facts(self, sha: str, lines: int) -> FileFacts:
+        all_names = None if self.all_dynamic or self.all_names is None else tuple(self.all_names)
+        return FileFacts(
+            path=self.path,
+            module=self.module,
+            sha256=sha,
+            lines=lines,
+            imports=tuple(self.imports),
+            definitions=tuple(self.definitions),
+            all_names=all_names,
+            has_getattr=self.has_getattr,
+            models=tuple(self.models),
+            entry_hints=tuple(self.hints),
+            defined_names=frozenset(d.name for d in self.definitions),
+            is_package=self.is_package,
+            metadata_roots=tuple(dict.fromkeys(self.roots)),
+            sys_path_dirs=tuple(dict.fromkeys(self.sys_path_dirs)),
+            class_bases=tuple(self.class_bases),
+        )
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower())):
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def _has_extend_existing(value: ast.AST | None) -> bool:
+    elements = value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value] if value is not None else []
+    for element in elements:
+        if isinstance(element, ast.Dict):
+            for key, val in zip(element.keys, element.values):
+                if isinstance(key, ast.Constant) and key.value == "extend_existing" and _literal(val) is True:
+                    return True
+    return False
+
+
+def _template(node: ast.AST) -> list | None:
+    """A string built from constants and one name: [str | (name,), ...], else None."""
+    if isinstance(node, ast.JoinedStr):
+        parts: list = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and isinstance(value.value, ast.Name) and value.format_spec is None and value.conversion in (-1, 115):
+                parts.append((value.value.id,))
+            else:
+                return None
+        return parts
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        flat: list = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, ast.BinOp) and isinstance(current.op, ast.Add):
+                stack.append(current.right)
+                stack.append(current.left)
+            elif isinstance(current, ast.Constant) and isinstance(current.value, str):
+                flat.append(current.value)
+            elif isinstance(current, ast.Name):
+                flat.append((current.id,))
+            else:
+                return None
+        return flat
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant)
+        and isinstance(node.func.value.value, str)
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Name)
+        and node.func.value.value.count("{}") == 1
+    ):
+        before, after = node.func.value.value.split("{}")
+        return [before, (node.args[0].id,), after]
+    return None
+
+
+def _path_expr(node: ast.AST, file_dir: str) -> str | None:
+    """The project-relative directory of `os.path.dirname(__file__)`-style expressions."""
+    ups = None
+    join_parts: list[str] = []
+    current = node
+    steps = 0
+    while steps < 20:
+        steps += 1
+        if isinstance(current, ast.Call) and _name_of(current.func) in ("str", "os.fspath") and current.args:
+            current = current.args[0]
+        elif isinstance(current, ast.Call) and _last(_name_of(current.func)) in ("abspath", "realpath", "normpath", "resolve", "absolute") and (current.args or isinstance(current.func, ast.Attribute)):
+            current = current.args[0] if current.args else current.func.value  # type: ignore[union-attr]
+        elif isinstance(current, ast.Call) and _name_of(current.func) in ("os.path.join",) and current.args:
+            rest = [_literal(a) for a in current.args[1:]]
+            if not all(isinstance(r, str) for r in rest):
+                return None
+            join_parts = [*rest, *join_parts]
+            current = current.args[0]
+        elif isinstance(current, ast.Call) and _last(_name_of(current.func)) == "dirname" and current.args:
+            ups = (ups or 0) + 1
+            current = current.args[0]
+        elif isinstance(current, ast.Attribute) and current.attr == "parent":
+            ups = (ups or 0) + 1
+            current = current.value
+        elif isinstance(current, ast.Subscript) and isinstance(current.value, ast.Attribute) and current.value.attr == "parents":
+            index = _literal(current.slice)
+            if not isinstance(index, int):
+                return None
+            ups = (ups or 0) + index + 1
+            current = current.value.value
+        elif isinstance(current, ast.Call) and _last(_name_of(current.func)) in ("Path", "PurePath") and current.args:
+            current = current.args[0]
+        elif isinstance(current, ast.Name) and current.id == "__file__":
+            break
+        else:
+            return None
+    else:
+        return None
+    if ups is None:
+        return None
+    parts = file_dir.split("/") if file_dir else []
+    levels = ups - 1  # dirname(__file__) is the file's own directory
+    if levels > len(parts):
+        return None
+    parts = parts[: len(parts) - levels] if levels else parts
+    for piece in join_parts:
+        for seg in piece.replace("\\", "/").split("/"):
+            if seg in ("", "."):
+                continue
+            if seg == "..":
+                if not parts:
+                    return None
+                parts.pop()
+            else:
+                parts.append(seg)
+    return "/".join(parts)
+
+
+# ---------------------------------------------------------------------------- entry
+
+
+class NeedsTarget(Exception):
+    """This interpreter rejects the file but the target Python is newer: ask the target."""
+
+    def __init__(self, error: SyntaxError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _syntax_fact(exc: SyntaxError, text: str) -> SyntaxErrorFact:
+    line = exc.lineno or 1
+    offset = exc.offset or 1
+    source_line = exc.text
+    if source_line is None:
+        lines = text.splitlines()
+        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    return SyntaxErrorFact(
+        message=exc.msg,
+        line=line,
+        column=max(offset - 1, 0),
+        end_line=getattr(exc, "end_lineno", None),
+        end_column=(exc.end_offset - 1) if getattr(exc, "end_offset", None) else None,
+        text=source_line.rstrip("\r\n"),
+    )
+
+
+def extract_facts(
+    path: str,
+    module: str,
+    is_package: bool,
+    data: bytes,
+    target: tuple[int, int] | None = None,
+    *,
+    allow_newer: bool = False,
+) -> FileFacts:
+    """The facts of one file.  Raises NeedsTarget when the running interpreter rejects
+    a file whose target Python is newer (unless `allow_newer`, used in the target itself)."""
+    sha = hashlib.sha256(data).hexdigest()
+    lines = count_lines(data)
+    base = dict(path=path, module=module, sha256=sha, lines=lines, is_package=is_package)
+    try:
+        decoded = decode_source(data)
+    except SourceDecodeError as exc:
+        return FileFacts(**base, read_error=f"cannot decode: {exc}")
+    text = decoded.text
+    running = sys.version_info[:2]
+    feature = target if target is not None and target < running and target >= (3, 7) else None
+    try:
+        tree = ast.parse(text, filename=path, feature_version=feature) if feature else ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        if target is not None and target > running and not allow_newer:
+            raise NeedsTarget(exc) from None
+        return FileFacts(**base, syntax_error=_syntax_fact(exc, text))
+    except ValueError as exc:  # "source code string cannot contain null bytes" (3.11)
+        return FileFacts(
+            **base,
+            syntax_error=SyntaxErrorFact(message="source code cannot contain null bytes", line=_null_line(text), column=0),
+        )
+    except (RecursionError, MemoryError):
+        return FileFacts(**base, unchecked=f"too deeply nested for Python {running[0]}.{running[1]}'s parser; not checked")
+    file_dir = path.rpartition("/")[0]
+    extractor = _Extractor(path, module, is_package, text, file_dir)
+    try:
+        extractor.run(tree)
+    except (RecursionError, MemoryError):  # ast.literal_eval / get_source_segment on absurd input
+        return FileFacts(**base, unchecked="too deeply nested to analyse; not checked")
+    return extractor.facts(sha, lines)
+
+
+def _null_line(text: str) -> int:
+    index = text.find("\0")
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+def main() -> None:  # pragma: no cover - exercised through a subprocess of the target interpreter
+    """Read a pickled [(path, module, is_package, abs_path)], write pickled [FileFacts]."""
+    jobs = pickle.load(sys.stdin.buffer)
+    target = tuple(sys.version_info[:2])
+    out = []
+    for path, module, is_package, abs_path in jobs:
+        try:
+            with open(abs_path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            out.append(FileFacts(path=path, module=module, sha256="", lines=0, read_error=f"cannot read: {exc.strerror}", is_package=is_package))
+            continue
+        out.append(extract_facts(path, module, is_package, data, target, allow_newer=True))
+    sys.stdout.buffer.write(pickle.dumps(out, protocol=4))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,129 @@
+"""FK201 missing-module: a first-party module that does not exist."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from fixkit.model import Diagnosis
+from fixkit.rules._common import call_fixer, order_sites, executed_imports, raises_in, related
+from fixkit.rules.base import Example, Rule
+
+
+class MissingModule(Rule):
+    code = "FK201"
+    kind = "missing-module"
+    summary = "Imported first-party module does not exist"
+    what = """
+Finds module-level, unguarded imports of a module of the project's own packages (`app.*`)
+that has no file and no package directory, and modules a literal router list names that do
+not exist.  A module that exists but does not parse is not missing (that is a syntax-error
+diagnosis); a directory without `__init__.py` is a namespace package and exists.
+"""
+    why = """
+The import raises `ModuleNotFoundError`, so the importing module and every entry point that
+imports it fail.  It usually means a module was renamed or moved (`app.services.auth_service`
+became `app.services.authentication`) and some importers were not updated.
+"""
+    example = """
+```python
+# app/routers/compliance_reports.py
+from app.services.auth_service import require_admin  # app/services/auth_service.py is gone
+```
+"""
+    fix_safety = """
+When exactly one first-party module defines every imported name, the fix repoints the
+import there (`review`: the module may have moved on purpose).  Otherwise it lists the
+candidates and is `manual`.
+"""
+    VALID = (
+        Example({"app/mod.py": "from app.services import helper\n", "app/services/__init__.py": "", "app/services/helper.py": ""}),
+        Example({"app/mod.py": "import app.ns.tool\n", "app/ns/tool.py": ""}, note="namespace package"),
+        Example({"app/mod.py": "try:\n    from app.optional import x\nexcept ImportError:\n    x = None\n"}),
+        Example({"app/mod.py": "def f():\n    from app.gone import x\n"}),
+    )
+    INVALID = (
+        Example(
+            {"app/mod.py": "import os\nfrom app.services.auth_service import require_admin\n", "app/services/__init__.py": ""},
+            expect=(("app/mod.py", 2),),
+        ),
+        Example(
+            {"app/a.py": "import app.gone\n", "app/b.py": "from app.gone import x\n"},
+            expect=(("app/a.py", 1),),
+            note="one root cause per missing module",
+        ),
+        Example(
+            {"app/main.py": "import importlib\nROUTERS = ['a', 'b']\nfor name in ROUTERS:\n    try:\n        importlib.import_module(f'app.routers.{name}')\n    except Exception:\n        pass\n",
+             "app/routers/a.py": "router = 1\n"},
+            expect=(("app/main.py", 5),),
+            note="a router the router list names but nobody wrote",
+        ),
+    )
+
+    def find(self, analysis) -> Iterable[Diagnosis]:
+        project = analysis.project
+        groups: dict[str, list] = {}
+        for facts, imp in executed_imports(analysis):
+            if not project.is_first_party(imp.module):
+                continue
+            missing = first_missing(project, imp.module)
+            if missing is not None:
+                groups.setdefault(missing, []).append((facts, imp))
+        out = []
+        for module, group in sorted(groups.items()):
+            group = order_sites(analysis, group)
+            facts, imp = group[0]
+            importers = sorted({f.module for f, _ in group})
+            names = sorted({n for _, i in group if i.module == module for n, _ in i.names})
+            out.append(
+                Diagnosis(
+                    code=self.code,
+                    kind=self.kind,
+                    message=f"module `{module}` does not exist; imported by {', '.join(importers)}",
+                    file=facts.path,
+                    line=imp.line,
+                    column=imp.column,
+                    module=module,
+                    symbol=module,
+                    related=related(group),
+                    data=(raises_in(*importers), ("names", " ".join(names)), ("importers", " ".join(importers))),
+                )
+            )
+        out.extend(self._missing_entry_points(analysis))
+        return out
+
+    def _missing_entry_points(self, analysis) -> list[Diagnosis]:
+        project = analysis.project
+        out = []
+        for facts in analysis.facts.values():
+            for hint in facts.entry_hints:
+                if hint.kind != "router-list":
+                    continue
+                missing = [m for m in hint.modules if first_missing(project, m) is not None]
+                for module in missing:
+                    out.append(
+                        Diagnosis(
+                            code=self.code,
+                            kind=self.kind,
+                            message=f"the router list names `{module}`, which does not exist",
+                            file=facts.path,
+                            line=hint.line,
+                            module=module,
+                            symbol=module,
+                            blocks=(module,),
+                            data=(raises_in(), ("names", ""), ("importers", facts.module)),
+                        )
+                    )
+        return out
+
+    def fix(self, diagnosis, analysis):
+        return call_fixer("imports", "fix_missing_module", diagnosis, analysis)
+
+
+def first_missing(project, module: str) -> str | None:
+    """The shortest prefix of `module` that does not exist in the project, if any."""
+    parts = module.split(".")
+    for i in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:i])
+        if not project.module_exists(prefix):
+            return prefix
+    return None

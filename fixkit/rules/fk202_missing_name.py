@@ -1,0 +1,103 @@
+"""FK202 missing-name: `from module import name` where the module does not define the name."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from fixkit.model import Diagnosis
+from fixkit.rules._common import call_fixer, order_sites, defines, executed_imports, raises_in, related
+from fixkit.rules.base import Example, Rule
+
+
+def missing_names(analysis):
+    """(facts, import, name, shadow_defines) for every imported first-party name that the
+    module certainly does not define; shadow_defines: the dead `x.py` copy defines it."""
+    project = analysis.project
+    for facts, imp in executed_imports(analysis):
+        if not imp.is_from or not imp.names or not project.is_first_party(imp.module):
+            continue
+        if not project.module_exists(imp.module):
+            continue  # FK201
+        namespace_only = imp.module not in project.modules
+        for name, _ in imp.names:
+            if project.module_exists(f"{imp.module}.{name}"):
+                continue  # a submodule
+            answer = False if namespace_only else defines(analysis, imp.module, name)
+            if answer is not False:
+                continue
+            shadow = project.shadowed_file(imp.module)
+            shadow_facts = analysis.facts.get(shadow.path) if shadow else None
+            yield facts, imp, name, bool(shadow_facts and name in shadow_facts.defined_names)
+
+
+class MissingName(Rule):
+    code = "FK202"
+    kind = "missing-name"
+    summary = "Imported name is not defined by the first-party module"
+    what = """
+Finds `from app.x import Name` executed at import time where `app.x` exists but defines no
+`Name`: no class, function, assignment or import binds it at module level, no star import
+can provide it and it is not a submodule.  A module-level `__getattr__`, or a star import
+of a third-party module, makes every name possible, and nothing is reported.
+"""
+    why = """
+The import raises `ImportError: cannot import name 'Name'`, failing the importing module
+and every entry point that imports it.  Typically the name was renamed or moved to another
+module.
+"""
+    example = """
+```python
+# app/routers/gemini.py
+from app.services.ai_client import SafetySettings  # ai_client defines SafetyConfig
+```
+"""
+    fix_safety = """
+When exactly one other first-party module defines the name, the fix repoints the import
+(`review`).  A near-miss spelling is only a suggestion in the notes (`manual`).
+"""
+    VALID = (
+        Example({"app/mod.py": "from app.lib import a, b, c, sub\n", "app/lib/__init__.py": "a = 1\ndef b(): pass\nfrom os import path as c\n", "app/lib/sub.py": ""}),
+        Example({"app/mod.py": "from app.lib import anything\n", "app/lib.py": "def __getattr__(name):\n    return name\n"}),
+        Example({"app/mod.py": "from app.lib import x\n", "app/lib.py": "from app.impl import *\n", "app/impl.py": "x = 1\n"}),
+        Example({"app/mod.py": "from app.lib import x\n", "app/lib.py": "from os.path import *\n"}, note="third-party star: unknowable"),
+        Example({"app/mod.py": "from app.lib import Thing\n", "app/lib.py": "try:\n    from fast import Thing\nexcept ImportError:\n    class Thing: pass\n"}),
+    )
+    INVALID = (
+        Example({"app/mod.py": "from app.lib import SafetySettings\n", "app/lib.py": "class SafetyConfig: pass\n"}, expect=(("app/mod.py", 1),)),
+        Example(
+            {"app/mod.py": "from app.lib import x\n", "app/lib.py": "from app.impl import *\n", "app/impl.py": "__all__ = ['y']\nx = 1\ny = 2\n"},
+            expect=(("app/mod.py", 1),),
+            note="__all__ limits what a star import brings",
+        ),
+    )
+
+    def find(self, analysis) -> Iterable[Diagnosis]:
+        groups: dict[tuple[str, str], list] = {}
+        for facts, imp, name, shadow in missing_names(analysis):
+            if not shadow:
+                groups.setdefault((imp.module, name), []).append((facts, imp))
+        out = []
+        for (module, name), group in sorted(groups.items()):
+            group = order_sites(analysis, group)
+            facts, imp = group[0]
+            importers = sorted({f.module for f, _ in group})
+            definers = [m for m in analysis.definers(name) if m != module]
+            hint = f"; defined in {', '.join(definers)}" if definers else ""
+            out.append(
+                Diagnosis(
+                    code=self.code,
+                    kind=self.kind,
+                    message=f"`{module}` does not define `{name}`{hint}",
+                    file=facts.path,
+                    line=imp.line,
+                    column=imp.column,
+                    module=module,
+                    symbol=name,
+                    related=related(group),
+                    data=(raises_in(*importers), ("names", name), ("importers", " ".join(importers)), ("definers", " ".join(definers))),
+                )
+            )
+        return out
+
+    def fix(self, diagnosis, analysis):
+        return call_fixer("imports", "fix_missing_name", diagnosis, analysis)

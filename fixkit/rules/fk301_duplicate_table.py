@@ -1,0 +1,175 @@
+"""FK301 duplicate-model: one table defined by two models on one metadata."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from fixkit.model import Diagnosis, Location
+from fixkit.project import module_name_of
+from fixkit.rules._common import call_fixer, metadata_identity
+from fixkit.rules.base import Example, Rule
+
+BASE = "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n"
+
+
+def _describe(model) -> str:
+    return f"{len(model.columns)} columns, {len(model.relationships)} relationships, {len(model.constraints)} constraints"
+
+
+def model_groups(analysis):
+    """{(metadata identity, table): [(facts, model, live)]} over every file, dead copies included."""
+    project = analysis.project
+    groups: dict[tuple[str, str], list] = {}
+    for facts in analysis.facts.values():
+        if not facts.models:
+            continue
+        live = bool(facts.module)
+        module = facts.module or module_name_of(facts.path, project.source_roots) or ""
+        for model in facts.models:
+            identity = None
+            for base in (model.base, *model.bases):
+                identity = metadata_identity(analysis, facts, base, module)
+                if identity:
+                    break
+            if identity is None:
+                continue
+            groups.setdefault((identity, model.table), []).append((facts, model, live))
+    return groups
+
+
+class DuplicateTable(Rule):
+    code = "FK301"
+    kind = "duplicate-model"
+    summary = "Table defined by two models on one metadata"
+    what = """
+Finds SQLAlchemy tables defined more than once on the same `MetaData`: declarative classes
+(a `DeclarativeBase` subclass, `declarative_base()`, `registry`, Flask-SQLAlchemy
+`db.Model`, SQLModel `table=True`) and core `Table("name", metadata, ...)` with the same
+table name, with the base followed across modules.  The diagnosis sits on the definition
+that raises (the one executed second when an entry point is imported) and lists every
+definition, including dead copies in shadowed files, with how complete each is.
+"""
+    why = """
+The second definition raises `Table 'x' is already defined for this MetaData instance`,
+failing its module and every entry point importing it.  `extend_existing=True` silences the
+error by merging two different definitions, which hides the bug instead of fixing it.
+"""
+    example = """
+```python
+# app/models/core.py
+class PredictiveModel(Base):
+    __tablename__ = "predictive_models"
+# app/models/analytics_models.py
+class PredictiveModel(Base):            # raises when both are imported
+    __tablename__ = "predictive_models"
+```
+"""
+    fix_safety = """
+The fix keeps one definition (the most complete one, or the one `--canonical` /
+`[tool.fixkit] canonical` names), deletes the others and repoints their importers; it is
+`review` because columns only the deleted copies had are dropped (they are listed in the
+notes).  Never `extend_existing=True`.
+"""
+    VALID = (
+        Example({"app/db.py": BASE, "app/a.py": "from app.db import Base\nfrom sqlalchemy import Column, Integer\n\nclass A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n",
+                 "app/b.py": "from app.db import Base\nfrom sqlalchemy import Column, Integer\n\nclass B(Base):\n    __tablename__ = 'b'\n    id = Column(Integer, primary_key=True)\n"}),
+        Example({"app/db.py": BASE + "\nclass Other(DeclarativeBase):\n    pass\n",
+                 "app/a.py": "from app.db import Base, Other\n\nclass A(Base):\n    __tablename__ = 't'\n\nclass B(Other):\n    __tablename__ = 't'\n"},
+                note="same table name on two metadata objects"),
+    )
+    INVALID = (
+        Example(
+            {
+                "app/db.py": BASE,
+                "app/models/__init__.py": "from .core import Thing\n",
+                "app/models/core.py": "from app.db import Base\nfrom sqlalchemy import Column, Integer\n\nclass Thing(Base):\n    __tablename__ = 'things'\n    id = Column(Integer, primary_key=True)\n",
+                "app/models/extra.py": "from app.db import Base\nfrom sqlalchemy import Column, Integer, String\n\nclass Thing(Base):\n    __tablename__ = 'things'\n    id = Column(Integer, primary_key=True)\n    name = Column(String)\n",
+                "app/routers/things.py": "from fastapi import APIRouter\nfrom app.models.extra import Thing\nrouter = APIRouter()\n",
+            },
+            expect=(("app/models/extra.py", 4),),
+        ),
+        Example(
+            {"app/db.py": "from sqlalchemy import MetaData, Table, Column, Integer\nmetadata = MetaData()\nusers = Table('users', metadata, Column('id', Integer))\n",
+             "app/more.py": "from sqlalchemy import Table, Column, Integer\nfrom app.db import metadata\nimport app.db\nusers2 = Table('users', metadata, Column('id', Integer))\n"},
+            expect=(("app/more.py", 4),),
+            note="core tables",
+        ),
+    )
+
+    def find(self, analysis) -> Iterable[Diagnosis]:
+        graph = analysis.graph
+        canonical_cfg = analysis.project.config.canonical
+        out = []
+        for (identity, table), defs in sorted(model_groups(analysis).items()):
+            live = [(f, m) for f, m, is_live in defs if is_live]
+            if len(live) < 2:
+                continue
+            once = twice = 0
+            per_module: dict[str, int] = {}
+            for f, _ in live:
+                per_module[f.module] = per_module.get(f.module, 0) + 1
+            for module, count in per_module.items():
+                bits = graph.entry_bits(module)
+                if count > 1:
+                    twice |= bits
+                twice |= once & bits
+                once |= bits
+            blocks = graph.entries_of(twice)
+            raising = self._raising(analysis, live, blocks)
+            facts, model = raising
+            canonical = self._canonical(live, canonical_cfg)
+            related = tuple(
+                Location(f.path, m.line, 0, note=f"{m.name}: {_describe(m)}" + ("" if is_live else " (dead copy)"))
+                for f, m, is_live in sorted(defs, key=lambda t: (t[0].path, t[1].line))
+                if (f, m) != raising
+            )
+            all_defs = ";".join(f"{f.path}:{m.line}:{m.name}:{m.completeness}:{'live' if is_live else 'dead'}" for f, m, is_live in defs)
+            out.append(
+                Diagnosis(
+                    code=self.code,
+                    kind=self.kind,
+                    message=(
+                        f"table `{table}` is defined {len(defs)} times on {identity.replace(':', '.')}"
+                        f" ({len(live)} imported, {len(defs) - len(live)} dead); "
+                        f"most complete: {canonical[1].name} in {canonical[0].module}"
+                    ),
+                    file=facts.path,
+                    line=model.line,
+                    module=facts.module,
+                    symbol=model.name,
+                    related=related,
+                    blocks=blocks,
+                    data=(
+                        ("raises-in", facts.module),
+                        ("table", table),
+                        ("metadata", identity),
+                        ("canonical", canonical[0].module),
+                        ("canonical-file", canonical[0].path),
+                        ("definitions", all_defs),
+                    ),
+                )
+            )
+        return out
+
+    @staticmethod
+    def _canonical(live, configured):
+        for f, m in live:
+            if configured.get(m.name) == f.module:
+                return f, m
+        return max(live, key=lambda t: (t[1].completeness, -len(t[0].path), t[0].path))
+
+    @staticmethod
+    def _raising(analysis, live, blocks):
+        """The definition executed second when the first blocked entry point is imported."""
+        if blocks:
+            marks: dict[str, list] = {}
+            for f, m in live:
+                marks.setdefault(f.module, []).append((m.line, (f, m)))
+            order: list = []
+            analysis.graph.simulate(blocks[0], marks=marks, on_mark=order.append)
+            if len(order) >= 2:
+                return order[1]
+        return sorted(live, key=lambda t: (t[0].path, t[1].line))[1]
+
+    def fix(self, diagnosis, analysis):
+        return call_fixer("models", "fix_duplicate_model", diagnosis, analysis)
