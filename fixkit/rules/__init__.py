@@ -24,16 +24,6 @@ from fixkit.rules.fk402_catalogue import CATALOGUE_RULES
 # FK499 after them reports the rest.
 _SYNTAX_RULES: tuple[type[Rule], ...] = (ParameterOrder, *CATALOGUE_RULES)
 
-RULES: tuple[type[Rule], ...] = (ParameterOrder,)
-except ImportError:
-    _SYNTAX_RULES = ()
-try:
-    from fixkit.rules.fk402_catalogue import CATALOGUE_RULES  # type: ignore[import-not-found]
-
-    _SYNTAX_RULES += tuple(CATALOGUE_RULES)
-except ImportError:
-    pass
-
 RULES: tuple[type[Rule], ...] = (
     MissingDependency,
     MissingModule,
