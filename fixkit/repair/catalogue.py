@@ -137,6 +137,18 @@ def _repair_parameter_order(text: str, err: SyntaxErrorFact, target: tuple[int, 
     return Step("FK401", err.line, result.text, safety, result.description, parameters=result)
 
 
+def _is_parameter_order(err: SyntaxErrorFact, text: str, target: tuple[int, int]) -> bool:
+    if is_parameter_order_message(err.message):
+        return True
+    # After a `/` the parser only says "invalid syntax" (3.10-3.13): look at the signature.
+    if err.message != "invalid syntax":
+        return False
+    try:
+        return repair_parameter_order(text, err.line, err.column, target=target) is not None
+    except NotMechanical:
+        return False
+
+
 # --------------------------------------------------------------------------- FK402
 
 
@@ -512,7 +524,7 @@ def _message(prefix: str) -> Callable[[SyntaxErrorFact, str, tuple[int, int]], b
 
 
 ENTRIES: tuple[Entry, ...] = (
-    Entry("FK401", "parameter-order", lambda e, t, v: is_parameter_order_message(e.message), _repair_parameter_order),
+    Entry("FK401", "parameter-order", _is_parameter_order, _repair_parameter_order),
     Entry("FK402", "positional-after-keyword", _message("positional argument follows keyword argument"), _repair_positional_after_keyword),
     Entry("FK403", "repeated-keyword", _message("keyword argument repeated"), _repair_repeated_keyword),
     Entry("FK404", "duplicate-parameter", lambda e, t, v: bool(_DUPLICATE_PARAMETER.search(e.message)), _repair_duplicate_parameter),
