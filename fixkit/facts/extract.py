@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 import sys
+import warnings
 from typing import Any, Iterator
 
 from fixkit.facts import Definition, EntryHint, FileFacts, ImportFact, ModelFact, SyntaxErrorFact
@@ -806,7 +807,14 @@ def extract_facts(
     running = sys.version_info[:2]
     feature = target if target is not None and target < running and target >= (3, 7) else None
     try:
-        tree = ast.parse(text, filename=path, feature_version=feature) if feature else ast.parse(text, filename=path)
+        with warnings.catch_warnings():
+            # Invalid escape sequences and the like warn on stderr; they are not failures.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path, feature_version=feature) if feature else ast.parse(text, filename=path)
+            # The parser accepts what the compiler then rejects (a repeated keyword
+            # argument, a duplicate parameter, `return` outside a function, ...): Python
+            # raises those as SyntaxError at import too, so compile the tree (no code runs).
+            compile(tree, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
         if target is not None and target > running and not allow_newer:
             raise NeedsTarget(exc) from None

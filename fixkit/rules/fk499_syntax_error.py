@@ -36,7 +36,7 @@ parser expected (`manual`).
 """
     VALID = (Example("x = 1\n"), Example({"app/mod.py": "x = 1\n", "scripts/tool-x.py": "x = 1\n"}))
     INVALID = (
-        Example({"app/mod.py": "x = {\n    'a': 1\n    'b': 2\n}\n"}, expect=(("app/mod.py", 2),)),
+        Example({"app/mod.py": "import os\n\nx = (1,\n"}, expect=(("app/mod.py", 3),), note="no FK4xx rule claims an unclosed bracket"),
         Example(
             {"app/mod.py": "x = 1\n", "app/latin.py": "s = '\udce9'\n"},
             expect=(("app/latin.py", 1),),
