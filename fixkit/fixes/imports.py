@@ -82,7 +82,7 @@ def creates_cycle(analysis: Analysis, importer: str, target: str, edges: dict[st
                 path.append(came_from[path[-1]])  # type: ignore[arg-type]
             return list(reversed(path))
         for nxt in sorted(edges.get(module, ())):
-            if nxt not in came_from and (nxt not in ancestors or nxt == importer):
+            if nxt not in came_from and nxt not in ancestors:
                 came_from[nxt] = module
                 queue.append(nxt)
     return None
@@ -156,24 +156,34 @@ def _the_import(facts: FileFacts, diagnosis: Diagnosis, module: str) -> ImportFa
     return hits[0] if hits else None
 
 
+class _ModuleAttributes(cst.CSTVisitor):
+    """`X` for every `module.X` read through `import module [as m]`."""
+
+    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
+
+    def __init__(self, module: str, package: str | None) -> None:
+        super().__init__()
+        self.module = module
+        self.package = package
+        self.used: set[str] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        for qualified in self.get_metadata(QualifiedNameProvider, node, set()):
+            if qualified.source is QualifiedNameSource.IMPORT:
+                absolute = absolute_name(self.package, qualified.name) or ""
+                if absolute.startswith(self.module + "."):
+                    self.used.add(absolute[len(self.module) + 1 :].split(".")[0])
+
+
 def _attributes_used(analysis: Analysis, path: str, module: str) -> set[str]:
-    """`X` for every `module.X` the file reads through `import module [as m]`."""
     source = source_of(analysis.project, path)
     try:
         wrapper = MetadataWrapper(cst.parse_module(source.text))
     except cst.ParserSyntaxError:
         return set()
-    used: set[str] = set()
-    for node, names in wrapper.resolve(QualifiedNameProvider).items():
-        if not isinstance(node, cst.Attribute):
-            continue
-        for qualified in names:
-            if qualified.source is not QualifiedNameSource.IMPORT:
-                continue
-            absolute = absolute_name(source.package, qualified.name) or ""
-            if absolute.startswith(module + "."):
-                used.add(absolute[len(module) + 1 :].split(".")[0])
-    return used
+    visitor = _ModuleAttributes(module, source.package)
+    wrapper.visit(visitor)
+    return visitor.used
 
 
 def _repoint(diagnosis: Diagnosis, analysis: Analysis, wanted_module: str, names: list[str], what: str) -> Fix:

@@ -1,0 +1,289 @@
+"""fix_duplicate_model on real projects in tmp_path: real facts, real libcst
+transforms, and real subprocess imports with SQLAlchemy to show the table error is gone."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fixkit.analysis import Analysis
+from fixkit.config import load_config
+from fixkit.fixes.models import fix_duplicate_model
+from fixkit.model import Diagnosis, Fix, Location, Safety, apply_hunks
+
+
+def analysed(root: Path, **config) -> Analysis:
+    """The analyse stage's result, without its import graph when that stage is not built yet
+    (the fixers answer graph questions from the facts)."""
+    cfg = load_config(root, use_cache=False, **config)
+    try:
+        from fixkit.analyse import analyse
+
+        return analyse(cfg)
+    except ImportError:
+        from fixkit.analyse import collect_facts
+        from fixkit.project import discover
+
+        project = discover(cfg)
+        return Analysis(project=project, facts=collect_facts(project, use_cache=False))
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def apply(root: Path, fix: Fix) -> None:
+    for edit in fix.edits:
+        path = root / edit.path
+        if edit.delete:
+            path.unlink()
+        elif edit.creates:
+            path.write_text("".join(h.text for h in edit.hunks))
+        else:
+            path.write_text(apply_hunks(path.read_text(), edit.hunks))
+
+
+def imports_ok(root: Path, module: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", f"import {module}"], cwd=root, capture_output=True, text=True, timeout=60)
+
+
+def duplicate(table: str, symbol: str, file: str, line: int, related: tuple[tuple[str, int], ...] = ()) -> Diagnosis:
+    return Diagnosis(
+        "FK301", "duplicate-model", f"table {table!r} defined twice", file, line, symbol=symbol,
+        related=tuple(Location(f, l) for f, l in related), data=(("table", table),),
+    )  # fmt: skip
+
+
+BASE = {
+    "app/__init__.py": "",
+    "app/database.py": """\
+        from sqlalchemy.orm import DeclarativeBase
+
+
+        class Base(DeclarativeBase):
+            pass
+        """,
+    "app/models/__init__.py": """\
+        from .core import PredictiveModel, User  # re-exports
+
+        __all__ = ["PredictiveModel", "User"]
+        """,
+    "app/models/core.py": """\
+        from sqlalchemy import Boolean, Integer, String
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from ..database import Base
+
+
+        class User(Base):
+            __tablename__ = "users"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+        # The first version of the model (kept for the old dashboard).
+        class PredictiveModel(Base):
+            __tablename__ = "predictive_models"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            name: Mapped[str] = mapped_column(String(200))
+            is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+        """,
+    "app/models/analytics_models.py": """\
+        from sqlalchemy import Float, Integer, String, UniqueConstraint
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.database import Base
+
+
+        class PredictiveModel(Base):
+            __tablename__ = "predictive_models"
+            __table_args__ = (UniqueConstraint("name", "version"),)
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            name: Mapped[str] = mapped_column(String(200))
+            version: Mapped[str] = mapped_column(String(20))
+            accuracy: Mapped[float] = mapped_column(Float)
+            is_active: Mapped[bool] = mapped_column(default=True)
+        """,
+    "app/routers/__init__.py": "",
+    "app/routers/analytics.py": """\
+        from app.models import User
+        from app.models.analytics_models import PredictiveModel
+
+        ROUTES = [PredictiveModel, User]
+        """,
+    "app/routers/split.py": """\
+        from app.models.core import (
+            PredictiveModel,  # the model registry
+            User,
+        )
+
+        ROUTES = [PredictiveModel, User]
+        """,
+    "app/routers/by_module.py": """\
+        import app.models.core as core
+
+
+        def table():
+            return core.PredictiveModel.__table__
+        """,
+    "app/routers/reexport.py": """\
+        from app.models import PredictiveModel
+
+        ROUTES = [PredictiveModel]
+        """,
+}
+ROUTERS = ("app.routers.analytics", "app.routers.split", "app.routers.by_module", "app.routers.reexport")
+
+
+def test_keeps_most_complete_and_repoints_every_kind_of_import(tmp_path: Path) -> None:
+    write(tmp_path, BASE)
+    assert "already defined" in imports_ok(tmp_path, "app.routers.analytics").stderr  # the real failure
+
+    analysis = analysed(tmp_path)
+    diagnosis = duplicate("predictive_models", "PredictiveModel", "app/models/analytics_models.py", 7,
+                          (("app/models/core.py", 13), ("app/models/analytics_models.py", 7)))  # fmt: skip
+    fix = fix_duplicate_model(diagnosis, analysis)
+    assert fix is not None and fix.safety is Safety.SAFE, fix
+    assert "app.models.analytics_models" in fix.summary
+    assert sorted(fix.paths) == ["app/models/__init__.py", "app/models/core.py", "app/routers/by_module.py", "app/routers/split.py"]
+    apply(tmp_path, fix)
+
+    core = (tmp_path / "app/models/core.py").read_text()
+    assert "class PredictiveModel" not in core and "The first version" not in core
+    assert "Boolean" not in core and "String" not in core  # imports only the deleted class used
+    assert (tmp_path / "app/models/__init__.py").read_text() == (
+        "from .core import User  # re-exports\n"
+        "from app.models.analytics_models import PredictiveModel\n\n"
+        '__all__ = ["PredictiveModel", "User"]\n'
+    )
+    assert (tmp_path / "app/routers/split.py").read_text() == (
+        "from app.models.core import (\n    User,\n)\nfrom app.models.analytics_models import PredictiveModel\n\n"
+        "ROUTES = [PredictiveModel, User]\n"
+    )
+    assert (tmp_path / "app/routers/by_module.py").read_text() == (
+        "from app.models.analytics_models import PredictiveModel\n\n\ndef table():\n    return PredictiveModel.__table__\n"
+    )
+    for router in ROUTERS:
+        proc = imports_ok(tmp_path, router)
+        assert proc.returncode == 0, (router, proc.stderr)
+    # Exactly one class left; running the fix again finds nothing to do.
+    classes = [p for p in tmp_path.rglob("*.py") if "class PredictiveModel" in p.read_text()]
+    assert [p.relative_to(tmp_path).as_posix() for p in classes] == ["app/models/analytics_models.py"]
+    assert fix_duplicate_model(diagnosis, analysed(tmp_path)) is None
+
+
+def test_configured_canonical_wins_and_lost_columns_need_review(tmp_path: Path) -> None:
+    write(tmp_path, BASE)
+    (tmp_path / "pyproject.toml").write_text('[tool.fixkit]\ncanonical = { PredictiveModel = "app.models.core" }\n')
+    fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.REVIEW
+    assert "app.models.core" in fix.summary
+    lost = [n for n in fix.notes if "lacks" in n]
+    assert len(lost) == 2, fix.notes
+    assert any("columns" in n and "accuracy, version" in n for n in lost)
+    assert any("constraints" in n and "UniqueConstraint" in n for n in lost)
+    apply(tmp_path, fix)
+    assert "class PredictiveModel" not in (tmp_path / "app/models/analytics_models.py").read_text()
+    assert (tmp_path / "app/routers/analytics.py").read_text().startswith(
+        "from app.models import User\nfrom app.models.core import PredictiveModel\n"
+    )
+    for router in ROUTERS:
+        assert imports_ok(tmp_path, router).returncode == 0, router
+
+
+def test_canonical_from_the_command_line_that_defines_nothing_is_manual(tmp_path: Path) -> None:
+    write(tmp_path, BASE)
+    analysis = analysed(tmp_path, canonical={"PredictiveModel": "app.models.nowhere"})
+    fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysis)
+    assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
+    assert any("app.models.nowhere" in n for n in fix.notes)
+
+
+def test_rewrite_that_would_close_an_import_cycle_is_refused(tmp_path: Path) -> None:
+    files = dict(BASE)
+    # The most complete definition's module imports scoring, which uses the core copy:
+    # pointing scoring at analytics_models would make the two import each other.
+    files["app/models/analytics_models.py"] = textwrap.dedent(BASE["app/models/analytics_models.py"]).replace(
+        "from app.database import Base\n", "from app.database import Base\nfrom app.services import scoring\n"
+    )
+    files["app/services/__init__.py"] = ""
+    files["app/services/scoring.py"] = "from app.models.core import PredictiveModel\n\nMODEL = PredictiveModel\n"
+    write(tmp_path, files)
+    fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
+    cycle = [n for n in fix.notes if "imports it back" in n]
+    assert cycle and "app.models.analytics_models -> app.services.scoring" in cycle[0], fix.notes
+
+
+def test_two_classes_one_table_keep_the_complete_one_under_the_old_name(tmp_path: Path) -> None:
+    files = dict(BASE)
+    files["app/models/webhook_models.py"] = """\
+        from sqlalchemy import Integer, String
+        from sqlalchemy.orm import Mapped, mapped_column
+
+        from app.database import Base
+
+
+        class DeliveryPoint(Base):
+            __tablename__ = "predictive_models"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            event_id: Mapped[str] = mapped_column(String(36))
+
+
+        class Other(Base):
+            __tablename__ = "others"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            point = None  # relationship("DeliveryPoint") in the real thing
+        """
+    files["app/routers/hooks.py"] = (
+        "import app.models.analytics_models  # registers the analytics tables\n"
+        "from app.models.webhook_models import DeliveryPoint, Other\n\nX = (DeliveryPoint, Other)\n"
+    )
+    del files["app/routers/split.py"], files["app/routers/by_module.py"]
+    files["app/models/core.py"] = textwrap.dedent(BASE["app/models/core.py"]).split("# The first version")[0]
+    files["app/models/__init__.py"] = "from .core import User\n"
+    files["app/routers/reexport.py"] = "from app.models import User\n"
+    write(tmp_path, files)
+    (tmp_path / "app/models/webhook_models.py").write_text(
+        (tmp_path / "app/models/webhook_models.py").read_text().replace("point = None  # ", "point = ")
+        .replace('relationship("DeliveryPoint") in the real thing', '"DeliveryPoint"')
+    )  # fmt: skip
+    assert "already defined" in imports_ok(tmp_path, "app.routers.hooks").stderr
+    fix = fix_duplicate_model(duplicate("predictive_models", "DeliveryPoint", "app/models/webhook_models.py", 7), analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.REVIEW
+    assert any("event_id" in n for n in fix.notes)
+    assert any("under the old name" in n for n in fix.notes)
+    assert any("string references" in n and "app/models/webhook_models.py" in n for n in fix.notes)
+    apply(tmp_path, fix)
+    assert (tmp_path / "app/routers/hooks.py").read_text() == (
+        "import app.models.analytics_models  # registers the analytics tables\n"
+        "from app.models.webhook_models import Other\n"
+        "from app.models.analytics_models import PredictiveModel as DeliveryPoint\n\nX = (DeliveryPoint, Other)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", "import app.routers.hooks, app.routers.analytics"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_not_a_duplicate_any_more_gives_no_fix(tmp_path: Path) -> None:
+    files = {k: v for k, v in BASE.items() if k != "app/models/analytics_models.py"}
+    files["app/routers/analytics.py"] = "from app.models import User\n"
+    write(tmp_path, files)
+    assert fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path)) is None
+
+
+def test_only_classes_named_in_the_group_are_touched(tmp_path: Path) -> None:
+    write(tmp_path, BASE)
+    fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path))
+    assert fix is not None
+    apply(tmp_path, fix)
+    tree = ast.parse((tmp_path / "app/models/core.py").read_text())
+    assert [n.name for n in tree.body if isinstance(n, ast.ClassDef)] == ["User"]
