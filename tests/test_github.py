@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fixkit.model import Diagnosis, Fix, Safety, apply_hunks, edit_between
+from fixkit.model import Diagnosis, Fix, Safety, apply_hunks, edit_between, split_lines
 from fixkit.plan import Plan
 from fixkit.reporters import render
 from fixkit.reporters.github import (
@@ -153,3 +153,30 @@ def test_root_prefix_applies_to_comment_paths(tmp_path):
     plan = handmade_plan(tmp_path / "backend")
     paths = {c["path"] for c in json.loads(render(plan, "github", root=str(tmp_path)))["comments"]}
     assert "backend/pyproject.toml" in paths and all(p.startswith("backend/") for p in paths)
+
+
+from hypothesis import given, settings, strategies as st
+
+_LINES = st.lists(st.sampled_from(["a", "b", "c", "```", "    x = 1", ""]), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=_LINES, new=_LINES, crlf=st.booleans(), final_newline=st.booleans())
+def test_any_suggestion_applied_equals_the_edit(tmp_path_factory, old, new, crlf, final_newline):
+    eol = "\r\n" if crlf else "\n"
+    old_text = eol.join(old) + (eol if old and final_newline else "")
+    new_text = eol.join(new) + (eol if new and final_newline else "")
+    if old_text == new_text:
+        return
+    plan = _plan_for(Path("/nonexistent"), old_text, new_text)
+    suggestion = suggestion_for(plan, plan.diagnoses[0].fix)
+    if suggestion is None:
+        # an empty file has no line to anchor an insertion on, and a suggestion holds
+        # lines without their endings: a change of a line ending is shown as a diff
+        ends = lambda t: [line[len(line.rstrip("\r\n")) :] for line in split_lines(t)]  # noqa: E731
+        assert old_text == "" or ends(old_text)[-1:] != ends(new_text)[-1:] or set(ends(new_text)) - set(ends(old_text))
+        return
+    assert apply_suggestion(old_text, suggestion) == new_text
+    comment = review_comments(plan)[0]
+    block = re.search(r"^(`{3,})suggestion\n(.*?)^\1$", comment.body, re.S | re.M)
+    assert block and block.group(2) == "".join(line + "\n" for line in suggestion.lines)

@@ -85,7 +85,13 @@ def suggestion_for(plan: Plan, fix: Fix, prefix: str = "") -> Suggestion | None:
     edit = fix.edits[0]
     if edit.delete or edit.creates or not edit.hunks or edit.path not in plan.texts:
         return None
-    return _suggestion(edit, plan.texts[edit.path], prefix)
+    text = plan.texts[edit.path]
+    suggestion = _suggestion(edit, text, prefix)
+    # Lines carry no line endings: a change of one (a final newline added or removed,
+    # a newline style the file does not have) cannot be a suggestion; the diff shows it.
+    if suggestion is None or apply_suggestion(text, suggestion) != apply_hunks(text, edit.hunks):
+        return None
+    return suggestion
 
 
 def _suggestion(edit: FileEdit, text: str, prefix: str) -> Suggestion | None:
@@ -112,12 +118,14 @@ def _suggestion(edit: FileEdit, text: str, prefix: str) -> Suggestion | None:
 def apply_suggestion(text: str, suggestion: Suggestion) -> str:
     """What GitHub's "Commit suggestion" makes of `text` (used by the tests and by `--check`).
 
-    The replaced lines give their line ending to the new ones; the last replaced line
-    keeps its own (a final line without one stays without one).
+    The new lines get the replaced lines' line ending (the file's, when none of them has
+    one); the last replaced line keeps its own (a final line without one stays so).
     """
     lines = split_lines(text)
     replaced = lines[suggestion.start - 1 : suggestion.end]
-    newline = next((line[len(line.rstrip("\r\n")) :] for line in replaced if line.endswith(("\n", "\r"))), "\n")
+    # the replaced lines' own line ending, else the file's first one
+    endings = [line[len(line.rstrip("\r\n")) :] for line in replaced + lines]
+    newline = next((e for e in endings if e), "\n")
     last_ending = replaced[-1][len(replaced[-1].rstrip("\r\n")) :] if replaced else newline
     new = [line + newline for line in suggestion.lines]
     if new:

@@ -31,7 +31,7 @@ def render(plan: Plan, *, root: str | None = None, color: bool | None = None, wi
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,
-        width=width or 110,
+        width=width or (None if color else 120),
         highlight=False,
         emoji=False,
         soft_wrap=False,
@@ -45,7 +45,7 @@ def render(plan: Plan, *, root: str | None = None, color: bool | None = None, wi
         return _finish(buffer.getvalue(), color)
 
     console.print()
-    console.print(_table(plan, prefix))
+    console.print(_table(plan, prefix, console.width))
     for rank, diagnosis in enumerate(plan.diagnoses, 1):
         console.print()
         console.print(_details(plan, diagnosis, rank, prefix))
@@ -59,20 +59,29 @@ def _finish(out: str, color: bool) -> str:
     return out if color else "".join(line.rstrip() + "\n" for line in out.splitlines())
 
 
-def _table(plan: Plan, prefix: str) -> Table:
-    table = Table(title="Root causes by impact", title_justify="left", show_lines=False, expand=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("code", no_wrap=True)
-    table.add_column("where", overflow="fold")
-    table.add_column("problem", overflow="fold", ratio=3)
-    table.add_column("blocks", justify="right", no_wrap=True)
-    table.add_column("fix", overflow="fold", ratio=2)
-    for rank, d in enumerate(plan.diagnoses, 1):
+def _table(plan: Plan, prefix: str, width: int) -> Table:
+    # One line per root cause (the full message, blast radius and diff follow below).
+    # Widths are budgeted here: left to itself rich squeezes the narrow columns to nothing.
+    wheres = [f"{prefix}{d.file}:{d.line}" for d in plan.diagnoses]
+    rank_w, code_w, blocks_w = len(str(len(wheres))), max(len(d.code) for d in plan.diagnoses), len("blocks")
+    where_w = min(max(map(len, wheres)), 48)
+    borders = 3 * 6 + 1  # "│ " before each of six columns, " │" after the last
+    rest = max(width - borders - rank_w - code_w - blocks_w - where_w, 30)
+    problem_w = rest * 3 // 5
+    fix_w = rest - problem_w
+    table = Table(title="Root causes by impact", title_justify="left", expand=False)
+    table.add_column("#", justify="right", no_wrap=True, width=rank_w)
+    table.add_column("code", no_wrap=True, width=code_w)
+    table.add_column("where", no_wrap=True, overflow="fold", width=where_w)
+    table.add_column("problem", no_wrap=True, overflow="ellipsis", width=problem_w)
+    table.add_column("blocks", justify="right", no_wrap=True, width=blocks_w)
+    table.add_column("fix", no_wrap=True, overflow="ellipsis", width=fix_w)
+    for rank, (d, where) in enumerate(zip(plan.diagnoses, wheres), 1):
         if d.fix is None:
             fix = Text("none", style="dim")
         else:
             fix = Text.assemble((d.fix.safety.value, _SAFETY_STYLE[d.fix.safety]), ": ", d.fix.summary)
-        table.add_row(str(rank), d.code, f"{prefix}{d.file}:{d.line}", Text(d.message), str(len(d.blocks)), fix)
+        table.add_row(str(rank), d.code, where, Text(" ".join(d.message.split())), str(len(d.blocks)), fix)
     return table
 
 
