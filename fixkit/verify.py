@@ -43,12 +43,12 @@ _READ_CHUNK = 65536
 
 # The program run in the target interpreter.  It must work on every Python fixkit
 # supports as a target (3.8+ syntax only) and import nothing of fixkit.
-_CHILD = r'''
+_CHILD_LIB = r'''
 import json, os, sys, traceback
-spec = json.loads(sys.argv[1])
-root = os.path.realpath(spec["root"])
+CONFIG = json.loads(sys.argv[1])
+root = os.path.realpath(CONFIG["root"])
 sys.dont_write_bytecode = True
-for p in reversed(spec["paths"]):
+for p in reversed(CONFIG["paths"]):
     sys.path.insert(0, p)
 
 def first_party(filename):
@@ -194,22 +194,133 @@ def run_database(url, modules):
     engine.dispose()
     return {"ok": True, "models": models, "live": live, "failed_imports": failed}
 
-mode = spec["mode"]
-try:
-    if mode == "import":
-        result = run_import(spec["module"])
-    elif mode == "app":
-        result = run_app(spec["app"])
-    else:
-        result = run_database(spec["url"], spec["modules"])
-except BaseException as exc:
-    result = {"ok": False, "error": describe(exc)}
-data = json.dumps(result, default=str)
-with open(spec["out"], "w", encoding="utf-8") as fh:
-    fh.write(data)
-    fh.flush()
-    os.fsync(fh.fileno())
-os._exit(0)  # skip atexit handlers and non-daemon threads the project may have started
+def serve(spec):
+    mode = spec["mode"]
+    try:
+        if mode == "import":
+            result = run_import(spec["module"])
+        elif mode == "app":
+            result = run_app(spec["app"])
+        else:
+            result = run_database(spec["url"], spec["modules"])
+    except BaseException as exc:
+        result = {"ok": False, "error": describe(exc)}
+    data = json.dumps(result, default=str)
+    with open(spec["out"], "w", encoding="utf-8") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os._exit(0)  # skip atexit handlers and non-daemon threads the project may have started
+'''
+
+_CHILD = _CHILD_LIB + "\nserve(CONFIG)\n"
+
+# A fork server: imports the project's third-party libraries (never a first-party
+# module) once, then forks one child per entry point.  Each child is as isolated as a
+# fresh interpreter for the project's own modules (none were imported before the
+# fork) but skips re-importing FastAPI/SQLAlchemy/pydantic, which dominates the cost.
+# Single-threaded: a select() loop over the request pipe, a SIGCHLD self-pipe and the
+# children's output pipes (drained here, capped at CAP bytes each).
+_ZYGOTE = _CHILD_LIB + r'''
+import select, signal
+proto = os.fdopen(os.dup(1), "w", buffering=1)
+devnull = os.open(os.devnull, os.O_RDWR)
+os.dup2(devnull, 1)  # library chatter while preloading must not corrupt the protocol
+os.dup2(devnull, 2)
+CAP = CONFIG["cap"]
+first = set(CONFIG["first_party"])
+for name in CONFIG["preload"]:
+    if name.split(".")[0] in first:
+        continue
+    try:
+        __import__(name)
+    except BaseException:
+        pass
+for name in list(sys.modules):
+    mod = sys.modules.get(name)
+    if name.split(".")[0] in first or (mod is not None and first_party(getattr(mod, "__file__", None))):
+        del sys.modules[name]  # a library pulled a project module in: the children must import it afresh
+wake_r, wake_w = os.pipe()
+os.set_blocking(wake_w, False)
+signal.set_wakeup_fd(wake_w)
+signal.signal(signal.SIGCHLD, lambda *a: None)
+def send(msg):
+    proto.write(json.dumps(msg) + "\n")
+    proto.flush()
+outputs = {}  # read fd -> [pid, bytearray]
+def reap():
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        try:
+            os.killpg(pid, signal.SIGKILL)  # whatever it left behind in its session
+        except OSError:
+            pass
+        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
+        send({"exit": pid, "code": code})
+send({"ready": True})
+buf = b""
+while True:
+    fds = [0, wake_r] + list(outputs)
+    try:
+        ready, _, _ = select.select(fds, [], [])
+    except InterruptedError:
+        continue
+    if wake_r in ready:
+        try:
+            os.read(wake_r, 4096)
+        except BlockingIOError:
+            pass
+        reap()
+    for fd in ready:
+        if fd in outputs:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                chunk = b""
+            pid, sink = outputs[fd]
+            if chunk:
+                room = CAP - len(sink)
+                if room > 0:
+                    sink.extend(chunk[:room])
+                continue
+            os.close(fd)
+            del outputs[fd]
+            send({"output": pid, "data": bytes(sink).decode("utf-8", "replace")})
+    if 0 in ready:
+        data = os.read(0, 65536)
+        if not data:
+            break
+        buf += data
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            spec = json.loads(line)
+            out_r, out_w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.setsid()
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                os.dup2(devnull, 0)
+                os.dup2(out_w, 1)
+                os.dup2(out_w, 2)
+                for fd in [out_r, out_w, wake_r, wake_w, devnull, proto.fileno()] + list(outputs):
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+                sys.stdin = open(0, "r", closefd=False)
+                sys.stdout = open(1, "w", buffering=1, closefd=False)
+                sys.stderr = open(2, "w", buffering=1, closefd=False)
+                serve(spec)
+            os.close(out_w)
+            outputs[out_r] = [pid, bytearray()]
+            send({"id": spec["id"], "pid": pid})
+    reap()
 '''
 
 
@@ -447,6 +558,107 @@ def run_child(python: str, root: Path, paths: Sequence[str], spec: Mapping[str, 
         return ChildRun(result, None if timed_out else proc.returncode, timed_out, bytes(sink).decode("utf-8", "replace"))
 
 
+class ForkServer:
+    """fixkit's side of the fork server (_ZYGOTE): thread-safe `run(spec, timeout)`."""
+
+    def __init__(self, python: str, root: Path, paths: Sequence[str], preload: Sequence[str], first_party: Sequence[str], start_timeout: float = 60.0):
+        self.tmp = tempfile.TemporaryDirectory(prefix="fixkit-verify-")
+        config = {"root": str(root), "paths": list(paths), "preload": list(preload), "first_party": list(first_party), "cap": OUTPUT_CAP}
+        env = dict(os.environ)
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONSTARTUP", None)
+        self.proc = subprocess.Popen(
+            [python, "-B", "-c", _ZYGOTE, json.dumps(config)],
+            cwd=str(root), env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.lock = threading.Lock()
+        self.cond = threading.Condition()
+        self.pids: dict[int, int] = {}  # request id -> pid
+        self.exits: dict[int, int] = {}  # pid -> exit code
+        self.outputs: dict[int, str] = {}  # pid -> captured output
+        self.ready = False
+        self.dead = False
+        self.counter = 0
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        with self.cond:
+            self.cond.wait_for(lambda: self.ready or self.dead, timeout=start_timeout)
+        if not self.ready:
+            self.close()
+            raise OSError("the fork server did not start")
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            try:
+                msg = json.loads(raw)
+            except ValueError:
+                continue
+            with self.cond:
+                if "ready" in msg:
+                    self.ready = True
+                elif "id" in msg:
+                    self.pids[msg["id"]] = msg["pid"]
+                elif "exit" in msg:
+                    self.exits[msg["exit"]] = msg["code"]
+                elif "output" in msg:
+                    self.outputs[msg["output"]] = msg["data"]
+                self.cond.notify_all()
+        with self.cond:
+            self.dead = True
+            self.cond.notify_all()
+
+    def run(self, spec: Mapping[str, Any], timeout: float) -> ChildRun:
+        with self.lock:
+            self.counter += 1
+            ident = self.counter
+        out_path = os.path.join(self.tmp.name, f"result-{ident}.json")
+        line = json.dumps({**spec, "id": ident, "out": out_path}) + "\n"
+        with self.lock:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(line.encode())
+            self.proc.stdin.flush()
+        with self.cond:
+            if not self.cond.wait_for(lambda: ident in self.pids or self.dead, timeout=30):
+                raise OSError("the fork server did not answer")
+            if ident not in self.pids:
+                raise OSError("the fork server died")
+            pid = self.pids[ident]
+            exited = self.cond.wait_for(lambda: pid in self.exits or self.dead, timeout=timeout)
+        timed_out = not exited or pid not in self.exits
+        if timed_out:
+            try:
+                os.killpg(pid, signal.SIGKILL)  # not reaped yet: the group is still its own
+            except OSError:
+                pass
+        with self.cond:
+            self.cond.wait_for(lambda: (pid in self.exits and pid in self.outputs) or self.dead, timeout=10)
+            code = self.exits.pop(pid, None)
+            output = self.outputs.pop(pid, "")
+        result = None
+        if not timed_out:
+            try:
+                with open(out_path, encoding="utf-8") as fh:
+                    result = json.loads(fh.read())
+            except (OSError, ValueError):
+                result = None
+        return ChildRun(result, None if timed_out else code, timed_out, output)
+
+    def close(self) -> None:
+        try:
+            if self.proc.stdin:
+                self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            _kill_group(self.proc)
+            self.proc.wait()
+        self.tmp.cleanup()
+
+
 def _error_from(run: ChildRun, timeout: float) -> Failure | None:
     if run.timed_out:
         return Failure("Timeout", f"importing took longer than {timeout:g}s (killed)")
@@ -472,20 +684,96 @@ def _workers() -> int:
 
 
 def verify_entry_points(
-    root: Path, modules: Sequence[str], *, python: str, paths: Sequence[str] = (), timeout: float = 30.0
+    root: Path,
+    modules: Sequence[str],
+    *,
+    python: str,
+    paths: Sequence[str] = (),
+    timeout: float = 30.0,
+    preload: Sequence[str] | None = None,
 ) -> list[VerifyItem]:
-    """Import each module in its own subprocess, in parallel; results in `modules` order."""
+    """Import each module in its own process, in parallel; results in `modules` order.
+
+    With `preload` (third-party modules the project imports, None = find them) and
+    os.fork available, the processes are forked from a server that imported those
+    once; otherwise each is a fresh interpreter.  The isolation is the same.
+    """
     root = Path(root).resolve()
     search = [str(root / p) if p else str(root) for p in (paths or ("",))]
+    server = None
+    if hasattr(os, "fork") and len(modules) > 1 and os.environ.get("FIXKIT_VERIFY_NO_FORK") != "1":
+        if preload is None:
+            preload = third_party_imports(root, search)
+        try:
+            server = ForkServer(python, root, search, preload, _top_level_names(search))
+        except OSError:
+            server = None
 
     def one(module: str) -> VerifyItem:
-        run = run_child(python, root, search, {"mode": "import", "module": module}, timeout)
+        spec = {"mode": "import", "module": module}
+        run = None
+        if server is not None:
+            try:
+                run = server.run(spec, timeout)
+            except OSError:
+                run = None
+        if run is None:
+            run = run_child(python, root, search, spec, timeout)
         err = _error_from(run, timeout)
         ok = err is None and bool(run.result and run.result.get("ok"))
         return VerifyItem(module, ok, err, None, run.output)
 
-    with ThreadPoolExecutor(max_workers=_workers()) as pool:
-        return list(pool.map(one, modules))
+    try:
+        with ThreadPoolExecutor(max_workers=_workers()) as pool:
+            return list(pool.map(one, modules))
+    finally:
+        if server is not None:
+            server.close()
+
+
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import|import[ \t]+([A-Za-z_][\w.]*))", re.M)
+_SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".fixkit_cache", ".tox", "build", "dist"}
+
+
+def _top_level_names(search: Sequence[str]) -> list[str]:
+    """First-party top-level names: packages and modules directly on the source roots."""
+    names = set()
+    for base in search:
+        try:
+            for entry in os.scandir(base):
+                if entry.name in _SKIP_DIRS or entry.name.startswith("."):
+                    continue
+                if entry.is_dir() or entry.name.endswith(".py"):
+                    names.add(entry.name[:-3] if entry.name.endswith(".py") else entry.name)
+        except OSError:
+            continue
+    return sorted(names)
+
+
+def third_party_imports(root: Path, search: Sequence[str], limit: int = 5000) -> list[str]:
+    """Modules the project imports that are not its own (the fork server preloads them;
+    one that fails to import there is simply imported by each child)."""
+    first = set(_top_level_names(search))
+    found: dict[str, None] = {}
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".") and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))]
+        for name in filenames:
+            if not name.endswith(".py"):
+                continue
+            count += 1
+            if count > limit:
+                return list(found)
+            try:
+                with open(os.path.join(dirpath, name), encoding="utf-8", errors="replace") as fh:
+                    text = fh.read(200_000)
+            except OSError:
+                continue
+            for m in _IMPORT_LINE.finditer(text):
+                module = m.group(1) or m.group(2)
+                if module.split(".")[0] not in first and not module.startswith("."):
+                    found.setdefault(module, None)
+    return list(found)
 
 
 # --------------------------------------------------------------------------- diagnoses

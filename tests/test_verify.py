@@ -47,7 +47,10 @@ HOSTILE = {
 }
 
 
-def test_hostile_modules_never_hang_or_crash_verify(tmp_path):
+@pytest.mark.parametrize("fork", ["fork-server", "fresh-interpreters"])
+def test_hostile_modules_never_hang_or_crash_verify(tmp_path, monkeypatch, fork):
+    if fork == "fresh-interpreters":
+        monkeypatch.setenv("FIXKIT_VERIFY_NO_FORK", "1")
     write(tmp_path, HOSTILE)
     modules = [f"app.{Path(p).stem}" for p in HOSTILE if not p.endswith("__init__.py")]
     started = time.monotonic()
