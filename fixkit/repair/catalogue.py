@@ -327,7 +327,9 @@ def _repair_missing_comma(text: str, err: SyntaxErrorFact, target: tuple[int, in
         for t in _tokens_until(text, end_line)
         if t.type not in _SKIP
         and (err.line, err.column) <= t.start
-        and t.end <= (end_line, end_column)
+        # by start, not end: CPython converts a multi-line error's end column with the
+        # first line's text, so it is off when that line has non-ASCII characters
+        and t.start < (end_line, end_column)
     ]
     source = Source(text)
     accepted: list[tuple[bool, str, tokenize.TokenInfo, tokenize.TokenInfo]] = []

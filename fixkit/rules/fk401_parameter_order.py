@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from fixkit.model import Diagnosis
-from fixkit.repair.rule_support import claimed_code, parameter_order_diagnosis
+from fixkit.repair.claims import claimed_code, parameter_order_diagnosis
 from fixkit.rules.base import Example, Rule
 
 _ENDPOINT = '''from fastapi import APIRouter

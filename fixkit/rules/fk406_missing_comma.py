@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixkit.repair.rule_support import SyntaxRepairRule
+from fixkit.rules.fk4xx_base import SyntaxRepairRule
 from fixkit.rules.base import Example
 
 _DICT = '''PROVIDERS = {

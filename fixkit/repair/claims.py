@@ -1,4 +1,4 @@
-"""What the FK4xx rules share: which catalogue entry claims a file's syntax error.
+"""Which catalogue entry claims a file's syntax error (for the FK4xx rules and FK499).
 
 Classification is cached on the analysis, because eleven rules (and FK499, which
 reports whatever none of them claims) ask about the same few broken files.
@@ -6,19 +6,17 @@ reports whatever none of them claims) ask about the same few broken files.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from fixkit.facts import FileFacts, SyntaxErrorFact
 from fixkit.model import Diagnosis
 from fixkit.repair.catalogue import classify
 from fixkit.repair.params import repair_parameter_order
 from fixkit.repair.source import NotMechanical
-from fixkit.rules.base import Rule
 from fixkit.textio import SourceDecodeError
 
 if TYPE_CHECKING:
     from fixkit.analysis import Analysis
-    from fixkit.model import Fix
 
 _CACHE_ATTR = "_fixkit_syntax_claims"
 
@@ -50,38 +48,7 @@ def claimed_code(analysis: "Analysis", path: str) -> str | None:
     return cache[path]
 
 
-class SyntaxRepairRule(Rule):
-    """A catalogue entry as a rule: claims the errors `claimed_code` gives it."""
-
-    kind = "syntax-error"
-
-    def find(self, analysis: "Analysis") -> Iterable[Diagnosis]:
-        out = []
-        for path, facts in sorted(analysis.facts.items()):
-            err = facts.syntax_error
-            if err is None or claimed_code(analysis, path) != self.code:
-                continue
-            out.append(self.diagnose(analysis, path, facts, err))
-        return out
-
-    def diagnose(self, analysis: "Analysis", path: str, facts: FileFacts, err: SyntaxErrorFact) -> Diagnosis:
-        return Diagnosis(
-            code=self.code,
-            kind=self.kind,
-            message=err.message,
-            file=path,
-            line=err.line,
-            column=err.column,
-            module=facts.module or None,
-        )
-
-    def fix(self, diagnosis: Diagnosis, analysis: "Analysis") -> "Fix | None":
-        from fixkit.fixes.syntax import fix_syntax_error
-
-        return fix_syntax_error(diagnosis, analysis)
-
-
-def parameter_order_diagnosis(rule: Rule, analysis: "Analysis", path: str, facts: FileFacts, err: SyntaxErrorFact) -> Diagnosis:
+def parameter_order_diagnosis(rule, analysis: "Analysis", path: str, facts: FileFacts, err: SyntaxErrorFact) -> Diagnosis:
     """FK401's diagnosis names the function and the parameters out of order."""
     text = _text(analysis, path) or ""
     symbol = None
