@@ -282,3 +282,9 @@ def test_root_prefixes_paths_for_a_project_in_a_subdirectory(tmp_path):
     assert "file=services/backend/app/models/analytics_models.py" in line
     with pytest.raises(FixkitError, match="is not inside"):
         render(plan, "sarif", root=str(tmp_path / "elsewhere"))
+
+
+def test_plan_notes_are_shown_under_the_headline(tmp_path):
+    plan = Plan("0.1.0", str(tmp_path), (), (), {}, notes=("app/new.py uses Python 3.14 syntax; no 3.14 interpreter to check it",))
+    assert render(plan, "text", color=False).splitlines()[1] == "note: app/new.py uses Python 3.14 syntax; no 3.14 interpreter to check it"
+    assert "> note: app/new.py uses Python 3.14 syntax" in render(plan, "markdown")

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from fixkit.config import Config, load_config, parse_assignments
+from fixkit.commands.plan import config_from_args
+from fixkit.config import Config
 from fixkit.errors import FixkitError
 from fixkit.github_api import DEFAULT_API_URL, GitHub, PatchLines, parse_patch
 from fixkit.model import Diagnosis
-from fixkit.plan import Plan
+from fixkit.plan import Plan, make_plan
 from fixkit.reporters._common import path_prefix
 from fixkit.reporters.github import ReviewComment, comment_for, fingerprints_in, review_body
 
@@ -128,23 +129,6 @@ def review(
 # --------------------------------------------------------------------------- the command
 
 
-def config_from_args(args: argparse.Namespace) -> Config:
-    root = Path(args.path)
-    if not root.is_dir():
-        raise FixkitError(f"{args.path}: not a directory")
-    return load_config(
-        root,
-        python=args.python,
-        entry_points=list(args.entry),
-        select=list(args.select),
-        ignore=list(args.ignore),
-        canonical=parse_assignments(args.canonical, "--canonical"),
-        offline=args.offline or None,
-        index_url=args.index_url,
-        use_cache=False if args.no_cache else None,
-    )
-
-
 def _git(repo_root: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess | None:
     try:
         return subprocess.run(["git", "-C", str(repo_root), *args], capture_output=True, text=not binary, timeout=120)
@@ -187,14 +171,6 @@ def base_planner(config: Config, repo_root: Path, make_plan: Callable[[Config], 
     return plan_at
 
 
-def _make_plan() -> Callable[[Config], Plan]:
-    try:
-        from fixkit.plan import make_plan  # type: ignore[attr-defined]
-    except ImportError:
-        raise FixkitError("pr-review: the scan engine (fixkit.plan.make_plan) is not available") from None
-    return make_plan
-
-
 def run(args: argparse.Namespace) -> int:
     repo = args.repo.strip()
     if repo.count("/") != 1 or not all(repo.split("/")):
@@ -207,7 +183,6 @@ def run(args: argparse.Namespace) -> int:
     gh = GitHub(token, args.api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL)
 
     config = config_from_args(args)
-    make_plan = _make_plan()
     plan = make_plan(config)
     repo_root = repository_root(config.root)
     prefix = path_prefix(plan, repo_root)

@@ -16,6 +16,9 @@ def render(plan: Plan, *, root: str | None = None) -> str:
     prefix = path_prefix(plan, root)
     c = counts(plan)
     out = ["# fixkit plan", "", f"**{c.headline()}**", ""]
+    notes = getattr(plan, "notes", ())
+    if notes:
+        out += [f"> note: {cell(note)}" for note in notes] + [""]
     if not plan.diagnoses:
         out += ["No problems found.", ""]
         return "\n".join(out)

@@ -40,6 +40,8 @@ def render(plan: Plan, *, root: str | None = None, color: bool | None = None, wi
     c = counts(plan)
     headline = Text(c.headline(), style="bold")
     console.print(headline)
+    for note in getattr(plan, "notes", ()):
+        console.print(Text(f"note: {note}", style="yellow"))
     if not plan.diagnoses:
         console.print(Text("No problems found.", style="green"))
         return _finish(buffer.getvalue(), color)
