@@ -772,6 +772,9 @@ def _syntax_fact(exc: SyntaxError, text: str) -> SyntaxErrorFact:
     line = exc.lineno or 1
     offset = exc.offset or 1
     source_line = exc.text
+    if "null bytes" in str(exc.msg) and "\0" in text:
+        # Python 3.11.4+ raises it without a position: point at the first NUL.
+        line, offset, source_line = _null_line(text), 1, None
     if source_line is None:
         lines = text.splitlines()
         source_line = lines[line - 1] if 0 < line <= len(lines) else ""

@@ -45,6 +45,7 @@ differs from the import name or the evidence is weak, `manual` when nothing prov
         Example({"app/mod.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import dagger\n\ndef run():\n    import dagger\n"}),
         Example({"app/mod.py": "import sys\nif sys.version_info < (3, 11):\n    import tomli as tomllib\nelse:\n    import tomllib\n"}),
         Example({"app/mod.py": "from app.helpers import x\n", "app/helpers.py": "x = 1\n"}, note="first-party"),
+        Example({"tests/test_a.py": "import helpers_for_tests\n", "tests/helpers_for_tests.py": ""}, note="a test's directory is on sys.path"),
     )
     INVALID = (
         Example({"app/mod.py": "import json\nimport dagger\n"}, expect=(("app/mod.py", 2),)),
@@ -70,6 +71,8 @@ differs from the import name or the evidence is weak, `manual` when nothing prov
         names: set[str] = set()
         for facts, imp in executed_imports(analysis):
             if project.is_first_party(imp.module) or (graph is not None and graph.resolve_alias(imp.module)[1]):
+                continue
+            if _script_sibling(project, facts.path, imp.module):
                 continue
             sites.append((facts, imp))
             names.add(imp.module)
@@ -132,3 +135,15 @@ differs from the import name or the evidence is weak, `manual` when nothing prov
 
     def fix(self, diagnosis, analysis):
         return call_fixer("dependencies", "fix_missing_dependency", diagnosis, analysis)
+
+
+def _script_sibling(project, path: str, module: str) -> bool:
+    """A file outside any regular package (a script, a pytest test module) runs with its
+    own directory on sys.path (`python dir/x.py`, pytest's default import mode), so its
+    sibling modules import by their bare names."""
+    directory = path.rpartition("/")[0]
+    prefix = f"{directory}/" if directory else ""
+    if f"{prefix}__init__.py" in project.files:
+        return False
+    top = module.split(".", 1)[0]
+    return f"{prefix}{top}.py" in project.files or (project.root / prefix / top).is_dir()

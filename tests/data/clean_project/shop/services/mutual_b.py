@@ -1,0 +1,3 @@
+OTHER = 2
+
+from shop.services.mutual_a import VALUE
