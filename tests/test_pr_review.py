@@ -322,3 +322,12 @@ def test_cli_end_to_end_on_the_sample_posts_once(fake, tmp_path):
     assert second.returncode == 1, second.stderr
     assert len(fake.reviews) == 1  # nothing new was posted
     assert fake.problems == []
+
+
+def test_a_checkout_other_than_the_head_is_reported(fake, plan):
+    messages: list[str] = []
+    review(GitHub(TOKEN, fake.url), REPO, PR, plan, everything=True, checkout_sha="c" * 40, log=messages.append)
+    assert messages == [f"fixkit: the checkout ({'c' * 12}) is not the pull request's head ({HEAD[:12]}); check out the head so that lines match"]
+    messages.clear()
+    review(GitHub(TOKEN, fake.url), REPO, PR, plan, everything=True, checkout_sha=HEAD, log=messages.append)
+    assert messages == []

@@ -86,10 +86,14 @@ def review(
     prefix: str = "",
     base_plan: Callable[[str], Plan | None] | None = None,
     everything: bool = False,
+    checkout_sha: str | None = None,
     log: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
 ) -> Outcome:
     pull = gh.pull(repo, number)
     head_sha = pull["head"]["sha"]
+    if checkout_sha is not None and checkout_sha != head_sha:
+        # GitHub places comments by the head's line numbers; a merge commit's may differ.
+        log(f"fixkit: the checkout ({checkout_sha[:12]}) is not the pull request's head ({head_sha[:12]}); check out the head so that lines match")
     changed = changed_lines(gh.pull_files(repo, number))
     base = None
     if not everything and base_plan is not None:
@@ -186,8 +190,16 @@ def run(args: argparse.Namespace) -> int:
     plan = make_plan(config)
     repo_root = repository_root(config.root)
     prefix = path_prefix(plan, repo_root)
+    head = _git(repo_root, "rev-parse", "HEAD")
     outcome = review(
-        gh, repo, args.pr, plan, prefix=prefix, base_plan=base_planner(config, repo_root, make_plan), everything=args.all
+        gh,
+        repo,
+        args.pr,
+        plan,
+        prefix=prefix,
+        base_plan=base_planner(config, repo_root, make_plan),
+        everything=args.all,
+        checkout_sha=head.stdout.strip() if head is not None and head.returncode == 0 else None,
     )
     print(
         f"fixkit: {len(outcome.selected)} diagnos{'is' if len(outcome.selected) == 1 else 'es'} for {repo}#{args.pr}: "
