@@ -313,3 +313,21 @@ def test_engarde_routers_import_after_the_fixes(tmp_path: Path) -> None:
                     assert (module, alias.name) not in removed, (path, node.lineno)
             elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 assert node.attr not in {"WebhookDeliveryDataPoint"}, (path, node.lineno)
+
+
+def test_one_diagnosis_for_several_importers_fixes_them_all(tmp_path: Path) -> None:
+    files = dict(PROJECT)
+    files["app/services/authentication.py"] = "class AuthService:\n    pass\n\n\ndef audit():\n    return 1\n"
+    files["app/routers/compliance.py"] = "from app.services.auth_service import AuthService\n\nX = AuthService\n"
+    files["app/routers/sso.py"] = "from app.services.auth_service import AuthService, audit\n\nX = (AuthService, audit)\n"
+    write(tmp_path, files)
+    diagnosis = Diagnosis(
+        "FK201", "missing-module", "", "app/routers/compliance.py", 1, module="app.services.auth_service",
+        related=(Location("app/routers/sso.py", 1),), data=(("importers", "app.routers.compliance app.routers.sso"),),
+    )  # fmt: skip
+    fix = fix_missing_module(diagnosis, analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.SAFE, fix
+    assert sorted(fix.paths) == ["app/routers/compliance.py", "app/routers/sso.py"]
+    apply(tmp_path, fix)
+    assert (tmp_path / "app/routers/sso.py").read_text().startswith("from app.services.authentication import AuthService, audit\n")
+    assert all(p.returncode == 0 for p in run_imports(tmp_path, ["app.routers.compliance", "app.routers.sso"]).values())

@@ -186,21 +186,38 @@ def _attributes_used(analysis: Analysis, path: str, module: str) -> set[str]:
     return visitor.used
 
 
-def _repoint(diagnosis: Diagnosis, analysis: Analysis, wanted_module: str, names: list[str], what: str) -> Fix:
-    """The shared body of FK201/FK202: choose a module for each name and rewrite."""
-    importer = analysis.facts[diagnosis.file].module
+def _importing_files(diagnosis: Diagnosis, analysis: Analysis, module: str) -> list[str]:
+    """The diagnosed file and every other importer the diagnosis groups with it
+    (`related` locations, the `importers` datum), that really imports `module`."""
+    by_module = {f.module: p for p, f in analysis.facts.items() if f.module}
+    paths = [diagnosis.file, *(loc.file for loc in diagnosis.related)]
+    paths += [by_module[m] for m in (diagnosis.datum("importers") or "").split() if m in by_module]
+    out: list[str] = []
+    for path in paths:
+        facts = analysis.facts.get(path)
+        if path not in out and facts is not None and _live(analysis, path) and any(i.module == module for i in facts.imports):
+            out.append(path)
+    return out
+
+
+def _repoint(analysis: Analysis, wanted_module: str, names_by_file: dict[str, list[str]], what: str) -> Fix:
+    """The shared body of FK201/FK202: choose a module for each name, rewrite every file."""
+    importers = {analysis.facts[path].module for path in names_by_file}
+    names: list[str] = []
+    for file_names in names_by_file.values():
+        names += [n for n in file_names if n not in names]
     edges = module_level_edges(analysis)
     moves: list[Move] = []
     notes: list[str] = []
     unresolved: list[str] = []
     safety = Safety.SAFE
     for name in names:
-        candidates = rank_candidates(analysis, name, wanted_module, exclude={wanted_module, importer}, siblings=names)
+        candidates = rank_candidates(analysis, name, wanted_module, exclude={wanted_module, *importers}, siblings=names)
         usable = []
         for candidate in candidates:
-            cycle = creates_cycle(analysis, importer, candidate.module, edges) if importer else None
-            if cycle:
-                notes.append(f"{candidate.module} defines {name} but imports {importer} back ({' -> '.join(cycle)}): not used")
+            cycles = [c for c in (creates_cycle(analysis, imp, candidate.module, edges) for imp in sorted(importers)) if c]
+            if cycles:
+                notes.append(f"{candidate.module} defines {name} but imports {cycles[0][-1]} back ({' -> '.join(cycles[0])}): not used")
             else:
                 usable.append(candidate)
         if not usable:
@@ -218,14 +235,34 @@ def _repoint(diagnosis: Diagnosis, analysis: Analysis, wanted_module: str, names
         hints += did_you_mean(analysis, None, wanted_module) if what == "module" else []
         summary = f"No first-party module defines {', '.join(unresolved)}; fix the import of {wanted_module} by hand"
         return Fix(summary, Safety.MANUAL, notes=tuple(notes + hints))
-    results = run_on_project(analysis.project, RepointImportsCommand, [diagnosis.file], {"moves": [m.spec for m in moves]})
+    results = run_on_project(analysis.project, RepointImportsCommand, sorted(names_by_file), {"moves": [m.spec for m in moves]})
     edits, problems = edits_from(analysis.project, results.values())
-    if problems or not edits:
-        why = list(problems) or [f"{diagnosis.file}: no import of {wanted_module} the codemod could rewrite"]
+    unchanged = sorted(set(names_by_file) - {e.path for e in edits})
+    if problems or unchanged:
+        why = list(problems) + [f"{path}: no import of {wanted_module} the codemod could rewrite" for path in unchanged]
         return Fix(f"Repoint the import of {wanted_module} by hand", Safety.MANUAL, notes=tuple(notes + why))
     targets = sorted({m.new_module for m in moves})
     summary = f"Import {', '.join(names)} from {', '.join(targets)} instead of {wanted_module}"
+    if len(edits) > 1:
+        summary += f" (in {len(edits)} files)"
     return Fix(summary, safety, edits=edits, notes=tuple(notes))
+
+
+def _names_wanted(analysis: Analysis, path: str, missing: str) -> list[str] | Fix:
+    """What one file takes from the missing module, or a manual Fix when that cannot be repointed."""
+    names: list[str] = []
+    for imp in analysis.facts[path].imports:
+        if imp.module != missing:
+            continue
+        if imp.star:
+            return Fix(f"Module {missing} does not exist; replace `from {missing} import *` in {path} by hand",
+                       Safety.MANUAL, notes=tuple(did_you_mean(analysis, None, missing)))  # fmt: skip
+        found = [n for n, _ in imp.names] if imp.is_from else sorted(_attributes_used(analysis, path, missing))
+        names += [n for n in found if n not in names]
+    if not names:
+        return Fix(f"Module {missing} does not exist and {path} uses nothing of it; remove `import {missing}`",
+                   Safety.MANUAL, notes=tuple(did_you_mean(analysis, None, missing)))  # fmt: skip
+    return names
 
 
 def fix_missing_module(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
@@ -234,8 +271,8 @@ def fix_missing_module(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
     facts = analysis.facts.get(diagnosis.file)
     if not missing or facts is None or not facts.module:
         return None
-    imp = _the_import(facts, diagnosis, missing)
-    if imp is None:
+    paths = _importing_files(diagnosis, analysis, missing)
+    if not paths:
         # `from app.services import session_service`: the missing module is a name of its parent.
         parent, _, child = missing.rpartition(".")
         imp = _the_import(facts, diagnosis, parent)
@@ -243,17 +280,13 @@ def fix_missing_module(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
             hints = did_you_mean(analysis, None, missing)
             return Fix(f"Module {missing} does not exist; fix the import by hand", Safety.MANUAL, notes=tuple(hints))
         return None
-    if imp.star:
-        return Fix(f"Module {missing} does not exist; replace `from {missing} import *` by hand", Safety.MANUAL,
-                   notes=tuple(did_you_mean(analysis, None, missing)))  # fmt: skip
-    if imp.is_from:
-        names = [name for name, _ in imp.names]
-    else:
-        names = sorted(_attributes_used(analysis, diagnosis.file, missing))
-        if not names:
-            return Fix(f"Module {missing} does not exist and nothing of it is used; remove `import {missing}`",
-                       Safety.MANUAL, notes=tuple(did_you_mean(analysis, None, missing)))  # fmt: skip
-    return _repoint(diagnosis, analysis, missing, names, "module")
+    names_by_file: dict[str, list[str]] = {}
+    for path in paths:
+        wanted = _names_wanted(analysis, path, missing)
+        if isinstance(wanted, Fix):
+            return wanted
+        names_by_file[path] = wanted
+    return _repoint(analysis, missing, names_by_file, "module")
 
 
 def fix_missing_name(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
@@ -263,4 +296,11 @@ def fix_missing_name(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
     facts = analysis.facts.get(diagnosis.file)
     if not module or not name or facts is None or not facts.module:
         return None
-    return _repoint(diagnosis, analysis, module, [name], "name")
+    names_by_file = {
+        path: [name]
+        for path in _importing_files(diagnosis, analysis, module)
+        if any(i.module == module and any(n == name for n, _ in i.names) for i in analysis.facts[path].imports)
+    }
+    if not names_by_file:
+        return None
+    return _repoint(analysis, module, names_by_file, "name")
