@@ -97,7 +97,7 @@ def test_every_fix_is_safe_and_says_why(repaired):
     notes = {path: " ".join(fix.notes) for path, (_, fix) in found.items()}
     assert "route decorator @router.post" in notes["app/routers/agent_analysis.py"]
     assert "every caller is in the project" in notes["app/routers/rl_training.py"]
-    assert "inserted the missing comma after ']'" in notes["app/services/oauth_manager.py"]
+    assert "insert the missing comma after ']'" in notes["app/services/oauth_manager.py"]
 
 
 def test_the_repairs_are_the_ones_a_person_would_make(repaired):

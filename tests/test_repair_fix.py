@@ -174,7 +174,7 @@ def test_an_unrepairable_error_gives_a_manual_fix_with_the_line_and_a_caret(tmp_
     fix = fix_parameter_order(diagnosis, analysis)
     assert fix.safety is Safety.MANUAL and fix.edits == ()
     assert "a person must decide" in fix.summary
-    assert any("line 1: moved b before the parameters" in n for n in fix.notes)
+    assert any("line 1: move b before the parameters" in n for n in fix.notes)
     caret_lines = [n for n in fix.notes if n.lstrip().startswith(("4 |", "|"))]
     assert caret_lines == ["    4 | X = [", "      |     ^"]
 

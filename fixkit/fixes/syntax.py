@@ -186,7 +186,11 @@ def _plan(analysis: Analysis, path: str) -> FileRepair:
             edits.append(edit_between(other, old_text, new_other, old_bytes=old_bytes))
     codes = sorted({step.code for step in result.steps})
     count = len(result.steps)
-    summary = f"Repair {count} syntax error{'s' if count != 1 else ''} ({', '.join(codes)}) in {path}"
+    if count == 1:
+        description = result.steps[0].description
+        summary = description[:1].upper() + description[1:]
+    else:
+        summary = f"Repair {count} syntax errors ({', '.join(codes)}) in {path}"
     if rewritten:
         summary += f" and rewrite {rewritten} call{'s' if rewritten != 1 else ''} to pass arguments by keyword"
     return FileRepair(path, result, Fix(summary=summary, safety=safety, edits=tuple(edits), notes=tuple(notes)))

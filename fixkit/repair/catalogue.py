@@ -177,7 +177,7 @@ def _repair_positional_after_keyword(text: str, err: SyntaxErrorFact, target: tu
         err.line,
         new_text,
         Safety.REVIEW,
-        f"moved the positional argument{'s' if len(moved) > 1 else ''} {', '.join(moved)} before the keyword arguments",
+        f"move the positional argument{'s' if len(moved) > 1 else ''} {', '.join(moved)} before the keyword arguments",
         notes=(
             "The arguments now bind by position in the order written; check that this is the parameter the author meant.",
             "Moved arguments are evaluated before the keyword arguments now.",
@@ -224,7 +224,7 @@ def _repair_repeated_keyword(text: str, err: SyntaxErrorFact, target: tuple[int,
     if _still_there(new_text, err, target):
         return None
     removed = ", ".join(seplist.elements[i].code for i in drop)
-    return Step("FK403", err.line, new_text, Safety.SAFE, f"removed the repeated keyword argument {removed} (same value)")
+    return Step("FK403", err.line, new_text, Safety.SAFE, f"remove the repeated keyword argument {removed} (same value)")
 
 
 def _normalised(code: str) -> str:
@@ -283,7 +283,7 @@ def _repair_duplicate_parameter(text: str, err: SyntaxErrorFact, target: tuple[i
         err.line,
         new_text,
         Safety.REVIEW,
-        f"removed the repeated parameter {seplist.elements[same[1]].code}",
+        f"remove the repeated parameter {seplist.elements[same[1]].code}",
         notes=("The function takes one argument fewer: a caller that passed every argument by position must drop one.",),
     )
 
@@ -309,7 +309,7 @@ def _repair_fstring(text: str, err: SyntaxErrorFact, target: tuple[int, int], po
         err.line,
         new_text,
         Safety.SAFE,
-        "used the other quote character for the strings nested in an f-string (PEP 701 syntax needs Python 3.12)",
+        "use the other quote character for the strings nested in an f-string (PEP 701 syntax needs Python 3.12)",
     )
 
 
@@ -358,7 +358,7 @@ def _repair_missing_comma(text: str, err: SyntaxErrorFact, target: tuple[int, in
         left.end[0],
         new_text,
         safety,
-        f"inserted the missing comma after {left.string!r} (line {left.end[0]}) before {right.string!r}",
+        f"insert the missing comma after {left.string!r} (line {left.end[0]}) before {right.string!r}",
         notes=notes,
     )
 
@@ -382,7 +382,7 @@ def _repair_fence(text: str, err: SyntaxErrorFact, target: tuple[int, int], poli
     if _still_there(new_text, err, target):
         return None
     fence = source.line_text(err.line).strip()
-    return Step("FK407", err.line, new_text, Safety.SAFE, f"deleted the markdown code fence {fence!r} on line {err.line}")
+    return Step("FK407", err.line, new_text, Safety.SAFE, f"delete the markdown code fence {fence!r} on line {err.line}")
 
 
 # --------------------------------------------------------------------------- FK408
@@ -414,7 +414,7 @@ def _repair_print(text: str, err: SyntaxErrorFact, target: tuple[int, int], poli
     after = syntax_error_of(new_text, target)
     if after is not None and after.line == err.line:
         return None
-    return Step("FK408", err.line, new_text, safety, "turned the Python 2 print statement into a call", notes=notes)
+    return Step("FK408", err.line, new_text, safety, "turn the Python 2 print statement into a call", notes=notes)
 
 
 # --------------------------------------------------------------------------- FK409
@@ -434,7 +434,7 @@ def _repair_missing_colon(text: str, err: SyntaxErrorFact, target: tuple[int, in
         new_text = text[:start] + new_line + text[start + len(line) :]
         if _still_there(new_text, err, target):
             return None
-        return Step("FK409", err.line, new_text, Safety.SAFE, "replaced `else if` with `elif`")
+        return Step("FK409", err.line, new_text, Safety.SAFE, "replace `else if` with `elif`")
     rest = line[err.column :].rstrip("\r\n")
     if rest.strip() and not rest.strip().startswith("#"):
         return None
@@ -446,7 +446,7 @@ def _repair_missing_colon(text: str, err: SyntaxErrorFact, target: tuple[int, in
     if after is not None and after.line == err.line:
         return None
     safety = Safety.SAFE if _COMPOUND.match(line) else Safety.REVIEW
-    return Step("FK409", err.line, new_text, safety, f"added the missing ':' at the end of line {err.line}")
+    return Step("FK409", err.line, new_text, safety, f"add the missing ':' at the end of line {err.line}")
 
 
 # --------------------------------------------------------------------------- FK410
@@ -467,10 +467,10 @@ def _repair_except_comma(text: str, err: SyntaxErrorFact, target: tuple[int, int
         return None
     if len(parts) == 2 and parts[1].isidentifier() and not _EXCEPTION_CLASS.match(parts[1]):
         replacement = f"{parts[0]} as {parts[1]}"
-        description = f"wrote the Python 2 `except {clause}` as `except {replacement}`"
+        description = f"write the Python 2 `except {clause}` as `except {replacement}`"
     else:
         replacement = f"({', '.join(parts)})"
-        description = f"parenthesised the exception types: `except {replacement}`"
+        description = f"parenthesise the exception types: `except {replacement}`"
     new_text = text[:start] + replacement + text[end:]
     if _still_there(new_text, err, target):
         return None
@@ -513,7 +513,7 @@ def _repair_assignment_in_condition(text: str, err: SyntaxErrorFact, target: tup
         err.line,
         new_text,
         Safety.REVIEW,
-        "compared with `==` where the condition had an assignment `=`",
+        "compare with `==` where the condition has an assignment `=`",
         notes=("If the value was meant to be kept, use `:=` instead.",),
     )
 

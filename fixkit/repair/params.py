@@ -83,9 +83,9 @@ class ParameterRepair:
         name = self.signature.qualname
         if self.mode == "keyword-only" and self.keyword_only:
             made = ", ".join(self.keyword_only)
-            text = f"made {made} keyword-only in {name}()"
+            text = f"make {made} keyword-only in {name}()"
         else:
-            text = f"moved {', '.join(self.signature.offenders)} before the parameters with defaults in {name}()"
+            text = f"move {', '.join(self.signature.offenders)} before the parameters with defaults in {name}()"
         if self.positional_only_reordered:
             text += " (positional-only parameters reordered)"
         return text
