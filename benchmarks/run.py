@@ -174,7 +174,7 @@ def bench_tree(label: str, root: Path, env: Path, args, truth: dict | None) -> d
     files, lines = tree_stats(root)
     fixkit = [sys.executable, "-m", "fixkit", "plan", ".", "--format", "json", "-o", str(root.parent / f"{root.name}.plan.json"), "--offline"]
     cache = root / ".fixkit_cache"
-    row: dict = {"label": label, "files": files, "lines": lines}
+    row: dict = {"label": label, "files": files, "lines": lines, "load_before": os.getloadavg()[0]}
 
     row["fixkit_cold"] = series("fixkit cold", fixkit, root, args.repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True))
     plan_path = root.parent / f"{root.name}.plan.json"
@@ -201,6 +201,8 @@ def bench_tree(label: str, root: Path, env: Path, args, truth: dict | None) -> d
     row["deptry"] = series("deptry", [str(env / "bin" / "deptry"), "."], root, args.repeat, ok_codes=(0, 1))
     row["ruff"] = series("ruff", [str(env / "bin" / "ruff"), "check", "--select", "E9,F63,F7,F82", "--no-cache", "--exit-zero", "."], root, args.repeat, ok_codes=(0,))
     row["floor"] = series("ast pool (2)", [sys.executable, str(HERE / "floor_parse.py"), ".", "--jobs", str(args.jobs)], root, args.repeat, ok_codes=(0,))
+    # Other work on the machine skews every column alike; the ratios suffer least.
+    row["load_after"] = os.getloadavg()[0]
     return row
 
 
@@ -255,8 +257,8 @@ def ratio(a: float, b: float) -> str:
 
 
 def markdown(rows: list[dict], args) -> str:
-    head = ("| tree | files | lines | fixkit cold | warm | 1 changed | deptry | ruff | ast pool | cold/deptry | cold/pool | warm/cold | changed/cold | peak MB fixkit / deptry / pool | faults found |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    head = ("| tree | files | lines | fixkit cold | warm | 1 changed | deptry | ruff | ast pool | cold/deptry | cold/pool | warm/cold | changed/cold | peak MB fixkit / deptry / pool | faults found | load |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
     lines = [head]
     for r in rows:
         c, w, ch, d, ru, fl = (r[k]["median"] for k in ("fixkit_cold", "fixkit_warm", "fixkit_changed", "deptry", "ruff", "floor"))
@@ -266,7 +268,8 @@ def markdown(rows: list[dict], args) -> str:
         lines.append(
             f"| {r['label']} | {r['files']:,} | {r['lines']:,} | {c:.2f}{err} | {w:.2f} | {ch:.2f} | {d:.2f} | {ru:.2f} | {fl:.2f} | "
             f"{ratio(c, d)} | {ratio(c, fl)} | {ratio(w, c)} | {ratio(ch, c)} | "
-            f"{r['fixkit_cold']['maxrss_mb']:.0f} / {r['deptry']['maxrss_mb']:.0f} / {r['floor']['maxrss_mb']:.0f} | {faults} |"
+            f"{r['fixkit_cold']['maxrss_mb']:.0f} / {r['deptry']['maxrss_mb']:.0f} / {r['floor']['maxrss_mb']:.0f} | {faults} | "
+            f"{r.get('load_before', 0):.1f}→{r.get('load_after', 0):.1f} |"
         )
     synth = [r for r in rows if r["label"].startswith("synthetic")]
     growth = []
@@ -279,7 +282,7 @@ def markdown(rows: list[dict], args) -> str:
     text = "\n".join(lines)
     if growth:
         text += "\n\nGrowth with N (exponent 1.0 = linear):\n\n" + "\n".join(f"- {g}" for g in growth)
-    text += (f"\n\nMedian wall seconds of {args.repeat} runs; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
+    text += (f"\n\nload = 1-minute load average before → after the tree's runs. Median wall seconds of {args.repeat} runs; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
              f"{tool_versions(args)}. Command: `python benchmarks/run.py {' '.join(sys.argv[1:])}`.")
     return text
 
