@@ -124,7 +124,7 @@ class FakeGitHub:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 if fake.fail_post_with:
                     return self._send(fake.fail_post_with, {"message": "Validation Failed", "errors": ["Line could not be resolved"]})
-                if body.get("commit_id") != HEAD or body.get("event") != "COMMENT" or not isinstance(body.get("body"), str):
+                if body.get("commit_id") != fake.pull["head"]["sha"] or body.get("event") != "COMMENT" or not isinstance(body.get("body"), str):
                     fake.problems.append(f"bad review {body!r}")
                 patches = {f["filename"]: parse_patch(f.get("patch")) for f in fake.files}
                 for c in body.get("comments", []):
@@ -331,3 +331,62 @@ def test_a_checkout_other_than_the_head_is_reported(fake, plan):
     messages.clear()
     review(GitHub(TOKEN, fake.url), REPO, PR, plan, everything=True, checkout_sha=HEAD, log=messages.append)
     assert messages == []
+
+
+def _commit_all(repo: Path, message: str) -> str:
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", message)
+    return _git(repo, "rev-parse", "HEAD")
+
+
+def _pull_files(repo: Path, base: str, head: str) -> list[dict]:
+    """The pull request's files as GitHub lists them, from the real `git diff`."""
+    files = []
+    for row in _git(repo, "diff", "--name-status", base, head).splitlines():
+        status, name = row.split("\t", 1)
+        diff = _git(repo, "diff", base, head, "--", name)
+        patch = diff[diff.index("@@") :] if "@@" in diff else None
+        files.append({"filename": name, "status": {"A": "added", "D": "removed"}.get(status, "modified"), "patch": patch})
+    return files
+
+
+def test_cli_default_mode_on_a_real_pull_request(fake, tmp_path):
+    """Base: everything but `legacy` imports. Head: deletes services/tax.py and makes
+    services/pricing.py import a package that is not installed. Only the two new causes
+    are reported; the old one is not the pull request's doing."""
+    repo = tmp_path / "shop"
+    files = {
+        "pyproject.toml": '[project]\nname = "shop"\ndependencies = [\n    "fastapi",\n]\n\n[tool.fixkit]\nentry-points = ["app.routers.*"]\n',
+        "app/__init__.py": "",
+        "app/routers/__init__.py": "",
+        "app/routers/orders.py": "from fastapi import APIRouter\nfrom app.services.tax import vat\n\nrouter = APIRouter()\n",
+        "app/routers/prices.py": "from fastapi import APIRouter\nfrom app.services.pricing import price\n\nrouter = APIRouter()\n",
+        "app/routers/legacy.py": "from fastapi import APIRouter\nfrom app.oldstuff import thing\n\nrouter = APIRouter()\n",
+        "app/services/__init__.py": "",
+        "app/services/tax.py": "def vat():\n    return 0.2\n",
+        "app/services/pricing.py": "def price():\n    return 1\n",
+    }
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    _git(repo, "init", "-q")
+    base = _commit_all(repo, "base")
+    (repo / "app/services/tax.py").unlink()
+    (repo / "app/services/pricing.py").write_text("import dagger\n\n\ndef price():\n    return 1\n")
+    head = _commit_all(repo, "head")
+
+    fake.pull = {"number": PR, "head": {"sha": head}, "base": {"sha": base}}
+    fake.files = _pull_files(repo, base, head)
+    result = _cli(str(repo), "--repo", REPO, "--pr", str(PR), "--offline", env={"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": fake.url})
+    assert result.returncode == 1, result.stderr
+    assert fake.problems == []
+    assert "2 diagnoses" in result.stdout, result.stdout
+    posted = fake.reviews[0]
+    inline = posted["comments"]
+    # the dependency fix edits pyproject.toml, which the PR does not touch: its diff goes
+    # on the new import line instead
+    assert [(c["path"], c["line"]) for c in inline] == [("app/services/pricing.py", 1)]
+    assert "FK101" in inline[0]["body"] and "+++ b/pyproject.toml" in inline[0]["body"]
+    # the router's import of the deleted module is not on the diff: it is in the body
+    assert "app/routers/orders.py:2" in posted["body"] and "FK201" in posted["body"]
+    assert "legacy" not in json.dumps(posted)
