@@ -317,7 +317,7 @@ def _aliases(project: Project, facts: dict[str, FileFacts]) -> dict[str, str]:
             if not sf.path.startswith(prefix):
                 continue
             top = sf.path[len(prefix) :].split("/", 1)[0].removesuffix(".py")
-            if not top or top in project.first_party or top in out:
+            if not top or top == "__init__" or top in project.first_party or top in out:
                 continue
             first = f"{prefix}{top}"
             canonical = module_name_of(first, project.source_roots)
@@ -365,10 +365,13 @@ def edges_of(graph: ImportGraph, src: str, imp: ImportFact) -> list[Edge]:
     executed = imp.executes_on_import
     out = []
     parts = module.split(".")
-    for i in range(1, len(parts)):
+    # Under an alias (`models.core` for `app.models.core`) the canonical parents above
+    # the alias (`app`) do not run; the others run under their alias names.
+    skip = len(parts) - len(alias.split(".")) if alias else 0
+    for i in range(1 + skip, len(parts)):
         prefix = ".".join(parts[:i])
         if prefix in graph.nodes:
-            out.append(Edge(src, prefix, imp.line, executed, "import", alias=alias and ".".join(alias.split(".")[:i])))
+            out.append(Edge(src, prefix, imp.line, executed, "import", alias=alias and ".".join(alias.split(".")[: i - skip])))
     if module in graph.nodes:
         kind = "from" if imp.is_from else ("dynamic" if imp.dynamic else "import")
         names = tuple(n for n, _ in imp.names)
