@@ -982,22 +982,31 @@ def find_route_providers(
 def detect_app(root: Path, files: Mapping[str, str]) -> str | None:
     """`module:attr` of the project's FastAPI/Starlette/Flask app, when there is one.
 
-    `files` maps module names to relative paths.  A module-level assignment
-    `name = FastAPI(...)` (or Starlette/Flask) is the evidence; main/app modules first.
+    `files` maps module names to relative paths.  Evidence, strongest first, in a
+    module that constructs one of those classes: a module-level `name = FastAPI(...)`;
+    a module-level `app = create_app()`-style assignment; an application factory
+    `def create_app(...)` (the child calls it).  main/app modules win ties.
     """
-    pattern = re.compile(r"^(\w+)\s*(?::[^=\n]*)?=\s*(?:\w+\.)?(FastAPI|Starlette|Flask)\(", re.M)
+    framework = re.compile(r"\b(?:FastAPI|Starlette|Flask)\(")
+    direct = re.compile(r"^(\w+)\s*(?::[^=\n]*)?=\s*(?:\w+\.)?(?:FastAPI|Starlette|Flask)\(", re.M)
+    assigned = re.compile(r"^(app|application|api|server)\s*(?::[^=\n]*)?=\s*[\w.]+\(", re.M)
+    factory = re.compile(r"^def\s+(create_app|make_app|app_factory|get_app)\s*\(", re.M)
     found = []
     for module, rel in files.items():
         try:
             text = (root / rel).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        m = pattern.search(text)
-        if m:
-            leaf = module.rsplit(".", 1)[-1]
-            rank = 0 if leaf in ("main", "app", "asgi", "wsgi", "server") else 1
-            found.append((rank, module.count("."), module, f"{module}:{m.group(1)}"))
-    return min(found)[3] if found else None
+        if not framework.search(text):
+            continue
+        leaf = module.rsplit(".", 1)[-1]
+        rank = 0 if leaf in ("main", "app", "asgi", "wsgi", "server", "__init__") else 1
+        for strength, pattern in enumerate((direct, assigned, factory)):
+            m = pattern.search(text)
+            if m:
+                found.append((strength, rank, module.count("."), module, f"{module}:{m.group(1)}"))
+                break
+    return min(found)[4] if found else None
 
 
 def check_app(

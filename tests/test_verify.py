@@ -223,6 +223,7 @@ def test_flask_app_routes_are_listed(tmp_path):
             """,
         },
     )
+    assert detect_app(tmp_path, {"shop": "shop/__init__.py", "shop.web": "shop/web.py"}) == "shop.web:create_app"
     result = check_app(tmp_path, "shop.web:create_app", python=sys.executable, expect=["PUT /api/items/{item_id}"])
     assert result.ok, result.error
     assert result.checks[0].registered

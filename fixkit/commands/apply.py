@@ -10,7 +10,6 @@ from typing import Any, Mapping, Sequence
 
 from fixkit.apply import Applier, FileState, atomic_write_plain, check_plan_current, eligible
 from fixkit.commands.verify import Loaded, load, project_root, run_verification
-from fixkit.config import parse_assignments
 from fixkit.errors import FixkitError
 from fixkit.model import Diagnosis, merge_edits, unified_diff
 from fixkit.reporters.verification import diagnosis_record, next_action
@@ -50,14 +49,7 @@ def _load_saved_plan(path: str) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     root = project_root(args.path)
-    overrides = dict(
-        select=list(args.select),
-        ignore=list(args.ignore),
-        canonical=parse_assignments(args.canonical, "--canonical"),
-        offline=True if args.offline else None,
-        index_url=args.index_url,
-    )
-    loaded = load(args, **overrides)
+    loaded = load(args)
     config, project = loaded.config, loaded.project
     plan = loaded.plan
     if args.plan:

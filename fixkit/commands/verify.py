@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from fixkit.config import load_config
 from fixkit.errors import FixkitError
 from fixkit.verify import (
     VerifyResult,
@@ -41,21 +40,14 @@ def project_root(path: str) -> Path:
     return root.resolve()
 
 
-def load(args: argparse.Namespace, **overrides: Any) -> Loaded:
-    """Config, discovered project and a fresh plan for the PATH of `args`."""
-    root = project_root(args.path)
-    config = load_config(
-        root,
-        python=getattr(args, "python", None),
-        entry_points=list(getattr(args, "entry", None) or []),
-        use_cache=not getattr(args, "no_cache", False),
-        **overrides,
-    )
-    try:
-        from fixkit.plan import make_plan
-        from fixkit.project import discover
-    except ImportError as exc:  # pragma: no cover - only while the engine is missing
-        raise FixkitError(f"the planner is not available in this build ({exc})") from None
+def load(args: argparse.Namespace) -> Loaded:
+    """Config (as `fixkit plan` reads it), discovered project and a fresh plan for PATH."""
+    project_root(args.path)
+    from fixkit.commands.plan import config_from_args
+    from fixkit.plan import make_plan
+    from fixkit.project import discover
+
+    config = config_from_args(args)
     project = discover(config)
     plan = make_plan(config)
     return Loaded(config, project, plan)
