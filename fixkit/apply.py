@@ -668,16 +668,40 @@ class Applier:
     replan: bool = True  # False for `apply --plan`: exactly the given fixes, one round
 
     def run(self, plan: Any) -> ApplyResult:
+        """Apply, then verify once.  Only when an entry point that imported before no
+        longer does is the work redone from the originals with a verification after
+        every round, to find and roll back the fixes responsible: the common case costs
+        one verification, not one per round."""
         root = Path(self.root).resolve()
-        result = ApplyResult()
         dirty = None if self.allow_dirty else dirty_files(root)
         rnd = Round(root, self.python, self.target_version, dirty)
-        done: set[str] = set()  # diagnosis ids applied, refused or rolled back: never retried
-        journal: Journal | None = None
-        status: dict[str, bool] | None = None
         entry = [e.module for e in getattr(plan, "entry_points", ())]
+        status: dict[str, bool] | None = None
         if self.verify is not None and entry:
             status = dict(self.initial_status) if self.initial_status is not None else dict(self.verify(entry))
+        result = ApplyResult()
+        journal = self._loop(root, plan, rnd, result, None, None, confirm=True)
+        if status is not None and journal is not None and result.written:
+            now = dict(self.verify(entry))  # type: ignore[misc]
+            if any(status.get(m) and not now.get(m) for m in entry):
+                originals = {}
+                for item in journal.files:
+                    originals[item["path"]] = (journal.dir / "blobs" / item["blob"]).read_bytes() if item["existed"] else None
+                restore(root, journal, originals)
+                journal.manifest["fixes"] = []
+                result = ApplyResult(journal=journal.dir)
+                self._loop(root, plan, rnd, result, journal, status, confirm=False)
+        if self.install:
+            self._install(root, result, journal)
+        if journal is not None:
+            journal.finish("complete")
+        return result
+
+    def _loop(self, root: Path, plan: Any, rnd: Round, result: ApplyResult, journal: Journal | None, status: dict[str, bool] | None, *, confirm: bool) -> Journal | None:
+        """The fix loop: apply what composes, re-plan, repeat.  With `status` (which entry
+        points imported before), verify after each round and roll back regressions."""
+        done: set[str] = set()  # diagnosis ids applied, refused or rolled back: never retried
+        entry = [e.module for e in getattr(plan, "entry_points", ())]
         for number in range(1, self.max_rounds + 1):
             if number > 1:
                 if not self.replan:
@@ -698,12 +722,12 @@ class Applier:
                 # Deferred fixes with nothing applied would be re-planned identically: stop.
                 result.outcomes.extend(Outcome(o.diagnosis, o.status, o.reason, number) for o in outcomes if o.status == "deferred")
                 break
-            if self.confirm is not None and not self.confirm(chosen, states):
+            if confirm and self.confirm is not None and not self.confirm(chosen, states):
                 result.outcomes.extend(Outcome(d, "refused", "not confirmed", number) for d in chosen)
                 break
             if journal is None:
                 journal = Journal.create(root)
-                result.journal = journal.dir
+            result.journal = journal.dir
             paths = sorted({e.path for d in chosen for e in d.fix.edits})  # type: ignore[union-attr]
             pre = snapshot(root, paths)
             written = write_round(root, journal, chosen, states, python=self.python, target_version=self.target_version)
@@ -727,11 +751,7 @@ class Applier:
                 journal.note("fixes", {"id": d.id, "code": d.code, "summary": d.fix.summary, "files": list(d.fix.paths)})  # type: ignore[union-attr]
             if not self.replan:
                 break
-        if self.install:
-            self._install(root, result, journal)
-        if journal is not None:
-            journal.finish("complete")
-        return result
+        return journal
 
     def _replay(self, root, journal, chosen, states, pre, regressed, result, number) -> list[Diagnosis]:
         """An entry point that imported before the round no longer does: replay the round
