@@ -309,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", default=str(HERE / "_work"))
     parser.add_argument("--profile", type=int, metavar="N", help="also profile fixkit on the synthetic tree of N modules")
+    parser.add_argument("--results", default="results", metavar="NAME", help="write _work/NAME.md and NAME.json (default: results)")
     args = parser.parse_args(argv)
     if importlib.util.find_spec("fixkit") is None:
         raise SystemExit(f"fixkit is not installed for {sys.executable}: run this script with fixkit's interpreter")
@@ -323,8 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     for package in args.real:
         rows.append(bench_tree(package, real_tree(work, env, package), env, args, None))
     table = markdown(rows, args)
-    (work / "results.json").write_text(json.dumps(rows, indent=2))
-    (work / "results.md").write_text(table + "\n")
+    (work / f"{args.results}.json").write_text(json.dumps(rows, indent=2))
+    (work / f"{args.results}.md").write_text(table + "\n")
     print(table)
     if args.profile:
         root, _truth = synthetic_tree(work, args.profile, args.seed)
