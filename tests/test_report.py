@@ -50,7 +50,10 @@ def test_report_states_before_after_causes_fixes_and_next_actions(tmp_path):
         remaining=[diagnosis_record(d) for d in plan.diagnoses],
         before=before,
         causes_before=[diagnosis_record(d) for d in plan.diagnoses],
-        applied=[{"code": "FK401", "summary": "make parameters keyword-only", "files": ["app/x.py"]}],
+        applied=[
+            {"code": "FK401", "summary": "make parameters keyword-only", "files": ["app/x.py"]},
+            {"id": plan.diagnoses[1].id, "code": "FK101", "summary": "declare bleach>=6.0", "files": ["pyproject.toml"]},
+        ],
         rolled_back=[{"summary": "rename thing", "reason": "verification got worse: app.ok stopped importing"}],
         generated="2026-01-01 00:00 UTC",
     )
@@ -66,6 +69,7 @@ def test_report_states_before_after_causes_fixes_and_next_actions(tmp_path):
     assert text.index("### FK301") < text.index("### FK101")
     assert "**Blast radius:** 5 entry points: `app.dup`, `a2`, `a3`, `a4`, `a5`" in text
     assert "- ✅ **FK401** make parameters keyword-only — `app/x.py`" in text
+    assert "entry points it blocked that import now: 0/1" in text  # declared, not installed yet
     assert "rolled back: rename thing — verification got worse" in text
     assert "| P1 | FK301 duplicate-model" in text  # blocks five
     assert "pip install 'bleach>=6.0'" in text

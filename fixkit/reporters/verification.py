@@ -215,9 +215,15 @@ def render(
     w("")
     if not applied:
         w("Nothing has been applied yet (run `fixkit apply`).")
+    by_id = {r["id"]: r for r in causes_before or ()}
+    now_ok = {i["module"] for i in now["items"] if i["ok"]}
     for fix in applied:
         files = ", ".join(f"`{f}`" for f in fix.get("files") or [])
         w(f"- ✅ **{fix.get('code', '')}** {fix['summary']}" + (f" — {files}" if files else ""))
+        cause = by_id.get(fix.get("id", ""))
+        if cause and cause.get("blocks"):
+            freed = [b for b in cause["blocks"] if b in now_ok]
+            w(f"  - entry points it blocked that import now: {len(freed)}/{len(cause['blocks'])}" + (": " + ", ".join(f"`{b}`" for b in freed) if freed else ""))
     for rb in rolled_back:
         w(f"- ↩️ rolled back: {rb['summary']} — {rb['reason']}")
     if applied:
