@@ -238,33 +238,38 @@ def kind(spec):
         return "namespace" if spec.origin in (None, "namespace") else "package"
     return "builtin" if spec.origin in ("built-in", "frozen") else "module"
 out = {}
-for name in names:
+def probe(name):
     parts = name.split(".")
     kinds = []
     if parts[0] in stdlib:
-        out[name] = [True, 0, []]
-        continue
+        return [True, 0, []]
     try:
         spec = importlib.util.find_spec(parts[0])
     except (ImportError, ValueError):
         spec = None
-    if spec is not None:
-        kinds.append(kind(spec))
-        locations = list(spec.submodule_search_locations or [])
-        for i in range(1, len(parts)):
-            if kinds[-1] not in ("package", "namespace"):
-                break
-            more = [os.path.join(p, *parts[:i]) for p in sys.path if isinstance(p, str)]
-            locations = list(dict.fromkeys(locations + [d for d in more if os.path.isdir(d)]))
-            try:
-                sub = importlib.machinery.PathFinder.find_spec(".".join(parts[: i + 1]), locations)
-            except (ImportError, ValueError):
-                sub = None
-            if sub is None:
-                break
-            kinds.append(kind(sub))
-            locations = list(sub.submodule_search_locations or [])
-    out[name] = [False, len(kinds), kinds]
+    if spec is None:
+        return [False, 0, []]
+    kinds.append(kind(spec))
+    locations = list(spec.submodule_search_locations or [])
+    for i in range(1, len(parts)):
+        if kinds[-1] not in ("package", "namespace"):
+            break
+        more = [os.path.join(p, *parts[:i]) for p in sys.path if isinstance(p, str)]
+        locations = list(dict.fromkeys(locations + [d for d in more if os.path.isdir(d)]))
+        try:
+            sub = importlib.machinery.PathFinder.find_spec(".".join(parts[: i + 1]), locations)
+        except (ImportError, ValueError):
+            sub = None
+        if sub is None:
+            break
+        kinds.append(kind(sub))
+        locations = list(sub.submodule_search_locations or [])
+    return [False, len(kinds), kinds]
+for name in names:
+    try:
+        out[name] = probe(name)
+    except Exception:  # an odd finder or package: undecidable, so never reported missing
+        out[name] = [True, 0, []]
 json.dump(out, sys.stdout)
 """
 

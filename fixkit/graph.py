@@ -24,6 +24,11 @@ from fixkit.facts import FileFacts, ImportFact
 from fixkit.project import Project
 
 
+# Statements simulated in total when looking for failing import cycles (linear work
+# per entry point; the budget keeps a tree with thousands of entry points bounded).
+CYCLE_STEP_BUDGET = 2_000_000
+
+
 @dataclass(frozen=True)
 class Edge:
     src: str
@@ -183,7 +188,8 @@ class ImportGraph:
         cache = self.__dict__.setdefault("_event_cache", {})
         events = cache.get(module)
         if events is None:
-            events = [(e.line, i, e, None) for i, e in enumerate(self.executed.get(module, ()))]
+            # Parent edges are not statements: parents run before the module starts (push).
+            events = [(e.line, i, e, None) for i, e in enumerate(self.executed.get(module, ())) if e.kind != "parent"]
             events.sort(key=lambda t: (t[0], t[1]))
             cache[module] = events
         return events
@@ -195,6 +201,8 @@ class ImportGraph:
             return True  # a namespace package or an unknown module: no claim
         if facts.has_getattr:
             return True
+        if any(i.star and i.scope == "module" and i.line < line for i in facts.imports):
+            return True  # a star import may have bound it: no claim
         return any(d.name == name and d.line < line for d in facts.definitions)
 
     def simulate(
@@ -203,6 +211,7 @@ class ImportGraph:
         within: set[str] | None = None,
         marks: dict[str, list[tuple[int, object]]] | None = None,
         on_mark: Callable[[object], None] | None = None,
+        budget: list[int] | None = None,
     ) -> Failure | None:
         """Run the import of `start` statement by statement over executed edges.
 
@@ -219,14 +228,18 @@ class ImportGraph:
             return module in self.nodes and module not in done and module not in state and (within is None or module in within)
 
         def push(module: str) -> None:
-            events = [e for e in self._events(module) if e[2] is None or e[2].kind != "parent"]
+            events = self._events(module)
             if marks and module in marks:
-                events += [(line, -1, None, payload) for line, payload in marks[module]]
+                events = events + [(line, -1, None, payload) for line, payload in marks[module]]
                 events.sort(key=lambda t: (t[0], t[1] if t[2] is not None else 1 << 30))
             state[module] = 0
             frames.append([module, events, 0])
 
         while frames:
+            if budget is not None:
+                budget[0] -= 1
+                if budget[0] <= 0:
+                    return None
             frame = frames[-1]
             module, events, i = frame
             if i >= len(events):
@@ -262,41 +275,51 @@ class ImportGraph:
         return None
 
     def import_cycle_failures(self) -> dict[Failure, set[str]]:
-        """Each failure of an import-time cycle, with the modules whose import triggers it."""
-        out: dict[Failure, set[str]] = {}
-        entry = set(self.entry_points)
+        """Each failure of an import-time cycle, with the starts whose import hits it.
+
+        Which `from a import X` fails in a cycle depends on which module of the cycle is
+        imported first, so each entry point's import is simulated as the import system
+        would run it (parents first, statements in order) — or, in a project without
+        entry points, each top-level package's.  Only modules that can reach a cycle are
+        simulated (the others cannot change its outcome); a step budget bounds the total
+        work on huge trees."""
+        cyclic: set[str] = set()
         for component in self.sccs():
-            members = set(component)
-            if len(component) == 1:
-                m = component[0]
-                if not any(e.dst == m for e in self.executed.get(m, ())):
-                    continue
-            starts = set()
-            for m in component:
-                if m in entry:
-                    starts.add(m)
-            for src in self._predecessors_outside(members):
-                starts.add(src)
-            if not starts:
-                starts = {component[0]}
-            for start in sorted(starts):
-                failure = self.simulate(start, within=members)
-                if failure is not None:
-                    out.setdefault(failure, set()).add(start)
+            if len(component) > 1 or any(e.dst == component[0] for e in self.executed.get(component[0], ())):
+                cyclic.update(component)
+        if not cyclic:
+            return {}
+        reverse = self._reverse()
+        relevant = set(cyclic)
+        stack = list(cyclic)
+        while stack:
+            m = stack.pop()
+            for src in reverse.get(m, ()):
+                if src not in relevant:
+                    relevant.add(src)
+                    stack.append(src)
+        starts = list(self.entry_points) or sorted({m.split(".", 1)[0] for m in self.nodes})
+        out: dict[Failure, set[str]] = {}
+        budget = [CYCLE_STEP_BUDGET]
+        for start in starts:
+            if start not in relevant:
+                continue
+            failure = self.simulate(start, within=relevant, budget=budget)
+            if failure is not None:
+                out.setdefault(failure, set()).add(start)
+            if budget[0] <= 0:
+                break
         return out
 
-    def _predecessors_outside(self, members: set[str]) -> Iterator[str]:
-        """Members of `members` that something outside imports (where an import enters the cycle)."""
-        reverse = self.__dict__.get("_reverse")
+    def _reverse(self) -> dict[str, set[str]]:
+        reverse = self.__dict__.get("_reverse_cache")
         if reverse is None:
             reverse = {}
             for src, edges in self.executed.items():
                 for e in edges:
                     reverse.setdefault(e.dst, set()).add(src)
-            self.__dict__["_reverse"] = reverse
-        for m in sorted(members):
-            if any(src not in members for src in reverse.get(m, ())):
-                yield m
+            self.__dict__["_reverse_cache"] = reverse
+        return reverse
 
 
 # ----------------------------------------------------------------------------- building

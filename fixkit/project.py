@@ -43,6 +43,8 @@ class Project:
     target_version: tuple[int, int] = (3, 11)  # oldest Python the project supports
     # Added by discover: directories importable as namespace packages (no __init__.py).
     namespaces: frozenset[str] = frozenset()
+    # Added by discover: compiled extension modules (.so/.pyd): they exist, unread.
+    extensions: frozenset[str] = frozenset()
     # Added by discover: `[project.scripts]` targets ("pkg.cli:main" -> "pkg.cli").
     script_modules: tuple[str, ...] = ()
 
@@ -63,7 +65,7 @@ class Project:
 
     def module_exists(self, module: str) -> bool:
         """True when `import module` finds it in the project (a file or a namespace dir)."""
-        return module in self.modules or module in self.namespaces
+        return module in self.modules or module in self.namespaces or module in self.extensions
 
     def shadowed_file(self, module: str) -> SourceFile | None:
         """The dead `x.py` that a package `x/` hides, for module `x`."""
@@ -200,8 +202,12 @@ def _glob_to_regex(pattern: str, anchored: bool) -> re.Pattern[str]:
     return re.compile(f"^{prefix}{''.join(out)}(?:/.*)?$")
 
 
-def _walk(root: Path, ignore: IgnoreRules) -> tuple[list[str], list[str]]:
-    """All `.py` paths and all directories (relative, "/"-separated) that are kept."""
+_EXTENSION_SUFFIXES = (".so", ".pyd")
+
+
+def _walk(root: Path, ignore: IgnoreRules, extensions: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """All `.py` paths and all directories (relative, "/"-separated) that are kept;
+    compiled extension modules (`x.cpython-311-x86_64-linux-gnu.so`) go to `extensions`."""
     files: list[str] = []
     dirs: list[str] = []
     stack = [""]
@@ -238,6 +244,8 @@ def _walk(root: Path, ignore: IgnoreRules) -> tuple[list[str], list[str]]:
                 # FIFOs, dangling links and unreadable files are kept: analysis reports
                 # them as files Python could not import instead of hiding them.
                 files.append(rel)
+            elif name.endswith(_EXTENSION_SUFFIXES) and extensions is not None:
+                extensions.append(rel)
     files.sort()
     dirs.sort()
     return files, dirs
@@ -398,11 +406,13 @@ def discover(config: Config) -> Project:
         ignore.add_file("", root / ".gitignore")
     for pattern in config.exclude:
         ignore.add("", pattern)
-    paths, dirs = _walk(root, ignore)
+    extension_paths: list[str] = []
+    paths, dirs = _walk(root, ignore, extension_paths)
 
     package_dirs = {p[: -len("/__init__.py")] for p in paths if p.endswith("/__init__.py")}
     files: dict[str, SourceFile] = {}
     modules: dict[str, SourceFile] = {}
+    extensions: set[str] = set()
     first_party: set[str] = set()
     for path in paths:
         module = module_name_of(path, source_roots)
@@ -420,6 +430,13 @@ def discover(config: Config) -> Project:
             sf = SourceFile(path, "", is_package, shadowed_by)
         files[path] = sf
 
+    # A compiled extension is a module too: `hypothesis/_native.cpython-311-...so`.
+    for rel in extension_paths:
+        directory, _, filename = rel.rpartition("/")
+        stem = filename.split(".", 1)[0]
+        module = module_name_of(f"{directory}/{stem}.py" if directory else f"{stem}.py", source_roots)
+        if module and module not in modules:
+            extensions.add(module)
     namespaces: set[str] = set()
     for d in dirs:
         if d in package_dirs:
@@ -449,6 +466,7 @@ def discover(config: Config) -> Project:
         python=python,
         target_version=target,
         namespaces=frozenset(namespaces),
+        extensions=frozenset(extensions),
         script_modules=_script_modules(pyproject),
     )
 

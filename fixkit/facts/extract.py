@@ -232,6 +232,14 @@ class _Extractor:
             self._push_body(stack, node.orelse, ctx)
             self._push_body(stack, node.body, ctx)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
+            # `with suppress(ImportError):` guards its body like try/except ImportError.
+            if any(
+                isinstance(item.context_expr, ast.Call)
+                and _last(_name_of(item.context_expr.func)) == "suppress"
+                and any(_last(_name_of(a)) in IMPORT_ERRORS for a in item.context_expr.args)
+                for item in node.items
+            ):
+                ctx = ctx.but(guarded=True)
             for item in node.items:
                 if module_level and item.optional_vars is not None:
                     for name in _target_names(item.optional_vars):

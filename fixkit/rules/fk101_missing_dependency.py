@@ -46,6 +46,7 @@ differs from the import name or the evidence is weak, `manual` when nothing prov
         Example({"app/mod.py": "import sys\nif sys.version_info < (3, 11):\n    import tomli as tomllib\nelse:\n    import tomllib\n"}),
         Example({"app/mod.py": "from app.helpers import x\n", "app/helpers.py": "x = 1\n"}, note="first-party"),
         Example({"tests/test_a.py": "import helpers_for_tests\n", "tests/helpers_for_tests.py": ""}, note="a test's directory is on sys.path"),
+        Example({"app/mod.py": "from contextlib import suppress\nwith suppress(ImportError):\n    import dagger\n"}),
     )
     INVALID = (
         Example({"app/mod.py": "import json\nimport dagger\n"}, expect=(("app/mod.py", 2),)),

@@ -40,6 +40,7 @@ candidates and is `manual`.
         Example({"app/mod.py": "import app.ns.tool\n", "app/ns/tool.py": ""}, note="namespace package"),
         Example({"app/mod.py": "try:\n    from app.optional import x\nexcept ImportError:\n    x = None\n"}),
         Example({"app/mod.py": "def f():\n    from app.gone import x\n"}),
+        Example({"app/mod.py": "from app._native.sub import fast\n", "app/_native.cpython-311-x86_64-linux-gnu.so": ""}, note="a compiled module"),
     )
     INVALID = (
         Example(
@@ -124,6 +125,8 @@ def first_missing(project, module: str) -> str | None:
     parts = module.split(".")
     for i in range(1, len(parts) + 1):
         prefix = ".".join(parts[:i])
+        if prefix in project.extensions:
+            return None  # a compiled module may provide submodules itself: unknowable
         if not project.module_exists(prefix):
             return prefix
     return None

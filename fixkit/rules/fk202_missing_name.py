@@ -18,7 +18,9 @@ def missing_names(analysis):
             continue
         if not project.module_exists(imp.module):
             continue  # FK201
-        namespace_only = imp.module not in project.modules
+        if imp.module in project.extensions:
+            continue  # a compiled module: its names cannot be read
+        namespace_only = imp.module in project.namespaces and imp.module not in project.modules
         for name, _ in imp.names:
             if project.module_exists(f"{imp.module}.{name}"):
                 continue  # a submodule

@@ -40,6 +40,12 @@ name into a third module, changes the program's structure (`manual`).
         Example({"app/a.py": "import app.b\nX = 1\n", "app/b.py": "import app.a\n\ndef f():\n    return app.a.X\n"}),
         Example({"app/a.py": "X = 1\nfrom app.b import Y\n", "app/b.py": "Y = 2\nfrom app.a import X\n"}, note="bound before the cycle closes"),
         Example({"app/a.py": "from app.b import Y\nX = 1\n", "app/b.py": "Y = 2\n\ndef f():\n    from app.a import X\n"}),
+        Example(
+            {"app/pkg/__init__.py": "from .impl import *\nfrom .user import thing\n", "app/pkg/impl.py": "helper = 1\n",
+             "app/pkg/user.py": "from app.pkg import helper\nthing = helper\n",
+             "app/routers/r.py": "from fastapi import APIRouter\nimport app.pkg\nrouter = APIRouter()\n"},
+            note="bound by a star import before the cycle closes",
+        ),
     )
     INVALID = (
         Example(
@@ -90,7 +96,9 @@ name into a third module, changes the program's structure (`manual`).
                     module=failure.target,
                     symbol=failure.name,
                     related=tuple(related),
-                    data=(("raises-in", " ".join(sorted(starts | set(failure.cycle)))), ("cycle", cycle)),
+                    # The simulation imported each entry point: those it failed for are blocked.
+                    blocks=tuple(ep for ep in graph.entry_points if ep in starts),
+                    data=(("raises-in", ""), ("cycle", cycle)),
                 )
             )
         return out
