@@ -36,6 +36,7 @@ CATALOGUE = [
     ("FK404", "def f(self, x, y, x):\n    pass\n", "def f(self, x, y):\n    pass\n", "review"),
     ("FK405", 'x = f"{d["k"]:>{w}}"\n', "x = f\"{d['k']:>{w}}\"\n", "safe"),
     ("FK405", "x = f'{d['k']} and {y!r}'\n", "x = f'{d[\"k\"]} and {y!r}'\n", "safe"),
+    ("FK405", 'x = f"{f"{y}"!s:{w}}"\n', "x = f\"{f'{y}'!s:{w}}\"\n", "safe"),
     ("FK406", 'd = {\n    "a": [1]  # first\n    "b": 2,\n}\n', 'd = {\n    "a": [1],  # first\n    "b": 2,\n}\n', "safe"),
     ("FK406", "call(a b)\n", "call(a, b)\n", "review"),
     ("FK407", "```python\nimport os\n```\n", "import os\n", "safe"),
@@ -69,6 +70,7 @@ NOT_MECHANICAL = [
     (None, "if x:\n        a = 1\n\tb = 2\n"),  # TabError
     (None, "x = 0777\n"),
     (None, 'x = f"{d["it\'s"]}"\n'),  # both quotes taken: needs 3.12
+    (None, 'x = f"{f"{y["z"]}"}"\n'),  # three levels, two quote characters: needs 3.12
 ]
 
 

@@ -24,6 +24,7 @@ class Literal:
     quote: str  # '"', "'", '\"\"\"' or "'''"
     is_fstring: bool
     enclosing: tuple[str, ...]  # quotes of the f-strings it is nested in, outermost first
+    parents: tuple[int, ...] = ()  # their indices in the scan, outermost first
 
 
 class _Unscannable(Exception):
@@ -35,13 +36,14 @@ class _Scanner:
         self.text = text
         self.literals: list[Literal] = []
 
-    def string(self, i: int, enclosing: tuple[str, ...]) -> int:
+    def string(self, i: int, enclosing: tuple[str, ...], parents: tuple[int, ...] = ()) -> int:
         m = _STRING_START.match(self.text, i)
         if m is None:
             raise _Unscannable
         prefix, quote = m.group(1), m.group(2)
         is_f = "f" in prefix.lower()
-        literal = Literal(i, m.start(2), -1, quote, is_f, enclosing)
+        literal = Literal(i, m.start(2), -1, quote, is_f, enclosing, parents)
+        index = len(self.literals)
         self.literals.append(literal)
         j = m.end()
         text = self.text
@@ -59,12 +61,12 @@ class _Scanner:
                 if text.startswith("{{", j):
                     j += 2
                     continue
-                j = self.expression(j + 1, enclosing + (quote,))
+                j = self.expression(j + 1, enclosing + (quote,), parents + (index,))
                 continue
             j += 1
         raise _Unscannable
 
-    def expression(self, i: int, enclosing: tuple[str, ...]) -> int:
+    def expression(self, i: int, enclosing: tuple[str, ...], parents: tuple[int, ...] = ()) -> int:
         """From after `{` to after its `}` (3.12 rules: any quotes may appear)."""
         depth = 0
         text = self.text
@@ -72,7 +74,7 @@ class _Scanner:
             ch = text[i]
             m = _STRING_START.match(text, i)
             if m is not None and (m.group(1) == "" or not text[i - 1 : i].isalnum()):
-                i = self.string(i, enclosing)
+                i = self.string(i, enclosing, parents)
                 continue
             if ch in "([{":
                 depth += 1
@@ -83,18 +85,18 @@ class _Scanner:
                     return i + 1
                 depth -= 1
             elif ch == ":" and depth == 0 and not text.startswith(":=", i):
-                return self.format_spec(i + 1, enclosing)
+                return self.format_spec(i + 1, enclosing, parents)
             elif ch == "#":
                 raise _Unscannable
             i += 1
         raise _Unscannable
 
-    def format_spec(self, i: int, enclosing: tuple[str, ...]) -> int:
+    def format_spec(self, i: int, enclosing: tuple[str, ...], parents: tuple[int, ...] = ()) -> int:
         text = self.text
         while i < len(text):
             ch = text[i]
             if ch == "{":
-                i = self.expression(i + 1, enclosing)
+                i = self.expression(i + 1, enclosing, parents)
                 continue
             if ch == "}":
                 return i + 1
@@ -144,21 +146,27 @@ def quote_reuse(text: str, line: int) -> list[Literal]:
 
 
 def swap_reused_quotes(text: str, line: int) -> str | None:
-    """The text with each clashing nested literal requoted, None when one cannot be."""
-    clashing = quote_reuse(text, line)
-    if not clashing:
+    """The text with each clashing nested literal requoted, None when one cannot be.
+
+    Outer literals are decided first, so a nested literal is checked against the quotes
+    its enclosing f-strings end up with, not the ones they started with."""
+    literals = literals_on_line(text, line)
+    if not any(lit.enclosing and _clashes(lit.quote, lit.enclosing) for lit in literals):
         return None
+    quotes = [lit.quote for lit in literals]  # the quote each literal ends up with
     edits: list[tuple[int, int, str]] = []
-    for lit in clashing:
+    for index, lit in enumerate(literals):
+        enclosing = tuple(quotes[p] for p in lit.parents)
+        if not enclosing or not _clashes(lit.quote, enclosing):
+            continue
         other = "'" if lit.quote[0] == '"' else '"'
         new_quote = other * len(lit.quote)
-        if _clashes(new_quote, lit.enclosing):
+        if _clashes(new_quote, enclosing):
             return None  # both quote characters are taken by enclosing f-strings
         body = text[lit.quote_at + len(lit.quote) : lit.end - len(lit.quote)]
-        if other in body and not lit.is_fstring:
+        if other in (_outside_fields(body) if lit.is_fstring else body):
             return None  # would need a backslash, which 3.11 forbids in the expression
-        if lit.is_fstring and other in _outside_fields(body):
-            return None
+        quotes[index] = new_quote
         edits.append((lit.quote_at, lit.quote_at + len(lit.quote), new_quote))
         edits.append((lit.end - len(lit.quote), lit.end, new_quote))
     for start, end, new in sorted(edits, reverse=True):
