@@ -102,3 +102,29 @@ def test_user_mapping_is_used(project_root: Path) -> None:
     fix = fix_missing_dependency(diagnosis("corp_sdk"), analysis_for(project_root, offline=True, mapping={"corp_sdk": "corp-sdk-client"}))
     assert fix is not None and fix.safety is Safety.SAFE and fix.distribution == "corp-sdk-client"
     assert "corp-sdk-client" in tomllib.loads(apply_fix(project_root, fix))["project"]["dependencies"]
+
+
+def test_grouped_diagnosis_declares_every_distribution_it_needs(project_root: Path) -> None:
+    d = Diagnosis(
+        "FK101", "missing-dependency", "m", "app/services/telemetry.py", 8,
+        module="opentelemetry.exporter.prometheus", symbol="opentelemetry.exporter.prometheus",
+        data=(("modules", "opentelemetry.exporter.prometheus opentelemetry.sdk.metrics"),),
+    )
+    fix = fix_missing_dependency(d, analysis_for(project_root, offline=True))
+    assert fix is not None and fix.distribution == "opentelemetry-exporter-prometheus"
+    deps = tomllib.loads(apply_fix(project_root, fix))["project"]["dependencies"]
+    assert "opentelemetry-exporter-prometheus" in deps and "opentelemetry-sdk" in deps
+    assert any("install opentelemetry-sdk too" in n for n in fix.notes)
+
+
+def test_a_conflict_with_the_installed_distributions_makes_a_safe_fix_review() -> None:
+    from fixkit.fixes.dependencies import _check_conflicts
+    from fixkit.resolve import Resolver
+
+    notes: list[str] = []
+    # fastapi's dependency anyio is installed here: asking for an impossible version conflicts
+    assert _check_conflicts(Resolver(python=sys.executable, offline=True), "anyio>=999", notes, Safety.SAFE) is Safety.REVIEW
+    assert any(n.startswith("conflict: anyio") for n in notes)
+    notes.clear()
+    assert _check_conflicts(Resolver(python=sys.executable, offline=True), "anyio", notes, Safety.SAFE) is Safety.SAFE
+    assert notes == []

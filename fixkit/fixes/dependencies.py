@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from fixkit.analysis import Analysis
-from fixkit.deps.declarations import DeclarationError, add_requirement, choose_declaration, where_declared
+from fixkit.deps.declarations import DeclarationError, add_requirements, choose_declaration, where_declared
 from fixkit.deps.install import conflicts
 from fixkit.deps.specifier import choose_specifier
 from fixkit.errors import FixkitError
@@ -100,11 +100,77 @@ def fix_missing_dependency(diagnosis: Diagnosis, analysis: Analysis) -> Fix | No
             notes=tuple(notes),
         )
     root = Path(analysis.project.root)
+    requires_python = _requires_python(analysis)
     safety = _SAFETY.get(resolution.confidence, Safety.MANUAL)
-    spec, why = _specifier(resolver, resolution, _requires_python(analysis))
+    spec, why = _specifier(resolver, resolution, requires_python)
     requirement = f"{resolution.distribution}{spec}"
     notes.append(f"specifier: {spec or '(none)'}: {why}")
+    safety = _check_conflicts(resolver, requirement, notes, safety)
 
+    # The rule reports one diagnosis per top-level package; its other missing modules
+    # (opentelemetry.sdk.metrics beside opentelemetry.exporter.prometheus) may need other
+    # distributions, declared by the same edit.  `Fix.distribution` names the first.
+    extra: list[str] = []
+    for other in (diagnosis.datum("modules") or "").split():
+        if other == name:
+            continue
+        try:
+            more = resolver.resolve(other)
+        except FixkitError:
+            continue
+        if more.distribution is None or more.stdlib:
+            notes.append(f"`{other}`: no distribution found: declare it by hand")
+            continue
+        if more.distribution == resolution.distribution or any(r.split(">=")[0] == more.distribution for r in extra):
+            continue
+        other_spec, _ = _specifier(resolver, more, requires_python)
+        extra.append(f"{more.distribution}{other_spec}")
+        notes += [f"also for `{other}`: {n}" for n in _evidence_notes(more)]
+        worse = _SAFETY.get(more.confidence, Safety.MANUAL)
+        if worse.rank > safety.rank:
+            safety = worse
+        safety = _check_conflicts(resolver, extra[-1], notes, safety)
+
+    wanted = [requirement, *extra]
+    undeclared = [r for r in wanted if not where_declared(root, r.split(">=")[0])]
+    declared = [r for r in wanted if r not in undeclared]
+    if declared:
+        notes.append("already declared: " + ", ".join(declared))
+    if not undeclared:
+        where = ", ".join(d.label for d in where_declared(root, resolution.distribution))
+        return Fix(
+            f"install {resolution.distribution} ({resolution.confidence} confidence): already declared in {where}",
+            safety,
+            (),
+            distribution=requirement,
+            notes=tuple(notes),
+        )
+    try:
+        declaration = choose_declaration(root, diagnosis.file)
+        edit, more_notes = add_requirements(root, declaration, undeclared)
+    except DeclarationError as exc:
+        return Fix(
+            f"declare {' '.join(undeclared)} by hand ({resolution.confidence} confidence)",
+            Safety.MANUAL,
+            (),
+            distribution=requirement,
+            notes=(*notes, str(exc)),
+        )
+    notes += more_notes
+    if more_notes and safety is Safety.SAFE:
+        safety = Safety.REVIEW  # a hash-pinned or generated file needs a person to regenerate it
+    if extra:
+        notes.append("`fixkit apply --install` installs " + requirement + "; install " + " ".join(extra) + " too")
+    return Fix(
+        f"declare {', '.join(undeclared)} in {declaration.label} ({resolution.confidence} confidence)",
+        safety,
+        (edit,),
+        distribution=requirement,
+        notes=tuple(notes),
+    )
+
+
+def _check_conflicts(resolver: Resolver, requirement: str, notes: list[str], safety: Safety) -> Safety:
     key = (resolver.python or sys.executable, requirement)
     if key not in _CONFLICTS:
         try:
@@ -116,36 +182,5 @@ def fix_missing_dependency(diagnosis: Diagnosis, analysis: Analysis) -> Fix | No
     if problems:
         notes += [f"conflict: {p}" for p in problems]
         if safety is Safety.SAFE:
-            safety = Safety.REVIEW
-
-    declared = where_declared(root, resolution.distribution)
-    if declared:
-        where = ", ".join(d.label for d in declared)
-        return Fix(
-            f"install {resolution.distribution} ({resolution.confidence} confidence): already declared in {where}",
-            safety,
-            (),
-            distribution=requirement,
-            notes=tuple(notes),
-        )
-    try:
-        declaration = choose_declaration(root, diagnosis.file)
-        edit, more = add_requirement(root, declaration, requirement)
-    except DeclarationError as exc:
-        return Fix(
-            f"declare {requirement} by hand ({resolution.confidence} confidence)",
-            Safety.MANUAL,
-            (),
-            distribution=requirement,
-            notes=(*notes, str(exc)),
-        )
-    notes += more
-    if more and safety is Safety.SAFE:
-        safety = Safety.REVIEW  # a hash-pinned or generated file needs a person to regenerate it
-    return Fix(
-        f"declare {requirement} in {declaration.label} ({resolution.confidence} confidence)",
-        safety,
-        (edit,),
-        distribution=requirement,
-        notes=tuple(notes),
-    )
+            return Safety.REVIEW
+    return safety
