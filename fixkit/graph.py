@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, NamedTuple
 
 from fixkit.facts import FileFacts, ImportFact
 from fixkit.project import Project
@@ -29,8 +29,9 @@ from fixkit.project import Project
 CYCLE_STEP_BUDGET = 2_000_000
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """One import of `dst` by `src` (a NamedTuple: graphs have hundreds of thousands)."""
+
     src: str
     dst: str
     line: int
@@ -38,6 +39,18 @@ class Edge:
     kind: str  # "import" | "from" | "submodule" | "parent" | "dynamic"
     names: tuple[str, ...] = ()  # for "from": the names taken from dst
     alias: str | None = None  # the name dst was imported under, when not its own (sys.path alias)
+
+
+@dataclass
+class _CycleMemo:
+    """Shared by the simulations of all entry points, so that the total work stays linear:
+    a module outside every cycle that imported without failure once is not simulated
+    again, and each cycle is simulated once per member it is entered by."""
+
+    component_of: dict[str, int] = field(default_factory=dict)
+    members: list[set[str]] = field(default_factory=list)
+    results: dict[tuple[int, str], "Failure | None"] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -212,6 +225,7 @@ class ImportGraph:
         marks: dict[str, list[tuple[int, object]]] | None = None,
         on_mark: Callable[[object], None] | None = None,
         budget: list[int] | None = None,
+        memo: "_CycleMemo | None" = None,
     ) -> Failure | None:
         """Run the import of `start` statement by statement over executed edges.
 
@@ -261,6 +275,20 @@ class ImportGraph:
                 # Parent packages first, outermost first: importing a.b.c runs a, then a.b.
                 parts = target.split(".")
                 first = next((".".join(parts[:k]) for k in range(1, len(parts)) if eligible(".".join(parts[:k]))), target)
+                if memo is not None:
+                    if first in memo.done:
+                        done.add(first)  # imported without failure in an earlier run
+                        continue
+                    component = memo.component_of.get(first)
+                    if component is not None:
+                        # A cycle's outcome depends only on the member it is entered by.
+                        key = (component, first)
+                        if key not in memo.results:
+                            memo.results[key] = self.simulate(first, within=memo.members[component], budget=budget)
+                        if memo.results[key] is not None:
+                            return memo.results[key]
+                        done.update(memo.members[component])
+                        continue
                 push(first)
                 continue
             if target in state and edge.kind == "from":
@@ -272,6 +300,8 @@ class ImportGraph:
                         cycle = cycle[cycle.index(target) :]
                         return Failure(module, line, target, name, tuple(cycle))
             frame[2] = i + 1
+        if memo is not None:
+            memo.done.update(m for m in done if m not in memo.component_of)
         return None
 
     def import_cycle_failures(self) -> dict[Failure, set[str]]:
@@ -283,10 +313,14 @@ class ImportGraph:
         entry points, each top-level package's.  Only modules that can reach a cycle are
         simulated (the others cannot change its outcome); a step budget bounds the total
         work on huge trees."""
-        cyclic: set[str] = set()
+        memo = _CycleMemo()
         for component in self.sccs():
             if len(component) > 1 or any(e.dst == component[0] for e in self.executed.get(component[0], ())):
-                cyclic.update(component)
+                index = len(memo.members)
+                memo.members.append(set(component))
+                for m in component:
+                    memo.component_of[m] = index
+        cyclic = set(memo.component_of)
         if not cyclic:
             return {}
         reverse = self._reverse()
@@ -304,7 +338,7 @@ class ImportGraph:
         for start in starts:
             if start not in relevant:
                 continue
-            failure = self.simulate(start, within=relevant, budget=budget)
+            failure = self.simulate(start, within=relevant, budget=budget, memo=memo)
             if failure is not None:
                 out.setdefault(failure, set()).add(start)
             if budget[0] <= 0:

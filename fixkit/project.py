@@ -119,7 +119,7 @@ class IgnoreRules:
     """
 
     def __init__(self) -> None:
-        self._rules: list[tuple[str, re.Pattern[str], bool, bool]] = []  # base, regex, negate, dir_only
+        self._rules: list[tuple[str, re.Pattern[str], bool, bool, bool]] = []  # base, regex, negate, dir_only, anchored
 
     def add(self, base: str, pattern: str) -> None:
         pattern = pattern.rstrip("\n").rstrip()
@@ -137,7 +137,7 @@ class IgnoreRules:
         if not pattern:
             return
         regex = _glob_to_regex(pattern, anchored)
-        self._rules.append((base, regex, negate, dir_only))
+        self._rules.append((base, regex, negate, dir_only, anchored))
 
     def add_file(self, base: str, path: Path) -> None:
         try:
@@ -149,7 +149,8 @@ class IgnoreRules:
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         result = False
-        for base, regex, negate, dir_only in self._rules:
+        name = rel.rpartition("/")[2]
+        for base, regex, negate, dir_only, anchored in self._rules:
             if dir_only and not is_dir:
                 continue
             if base:
@@ -158,7 +159,9 @@ class IgnoreRules:
                 sub = rel[len(base) + 1 :]
             else:
                 sub = rel
-            if regex.match(sub):
+            # The walk prunes ignored directories, so a pattern without a "/" only needs
+            # to be tried on the last component.
+            if regex.match(sub if anchored else name):
                 result = not negate
         return result
 
@@ -197,9 +200,10 @@ def _glob_to_regex(pattern: str, anchored: bool) -> re.Pattern[str]:
         else:
             out.append(re.escape(c))
         i += 1
-    prefix = "" if anchored else "(?:.*/)?"
-    # A pattern matching a directory also covers everything below it.
-    return re.compile(f"^{prefix}{''.join(out)}(?:/.*)?$")
+    if not anchored:
+        return re.compile(f"^{''.join(out)}$")  # matched against one path component
+    # An anchored pattern matching a directory also covers everything below it.
+    return re.compile(f"^{''.join(out)}(?:/.*)?$")
 
 
 _EXTENSION_SUFFIXES = (".so", ".pyd")
