@@ -19,7 +19,9 @@ Writes, each sorted and with a header line:
 * `data/namespaces.txt`: top-level names that are namespace packages in some wheel.
 
 `data/curated.tsv` is written by hand and never touched here: entries a wheel listing
-cannot decide (a trap name on PyPI, a preferred fork) with the reason.
+cannot decide (a trap name on PyPI, a preferred fork) with the reason.  Check it with
+
+    python -m fixkit.resolve.regenerate --verify-curated
 """
 
 from __future__ import annotations
@@ -125,12 +127,48 @@ def modules_of(name: str) -> tuple[str, str, set[str], set[str]] | None:
     return name, filename, modules, namespaces
 
 
+def verify_curated(workers: int = 16) -> int:
+    """Check every curated entry against the newest wheel of its distribution on PyPI:
+    the wheel must provide the import name (or the package it is part of)."""
+    from fixkit.resolve.table import load
+
+    entries = list(load().curated.values())
+    failures = 0
+
+    def check(entry):
+        result = modules_of(entry.distribution)
+        if result is None:
+            return entry, None
+        return entry, result[2]
+
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        for entry, modules in pool.map(check, entries):
+            parts = entry.import_name.split(".")
+            prefixes = {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+            if modules is None:
+                print(f"?  {entry.import_name} -> {entry.distribution}: no wheel to check")
+            elif prefixes & modules or any(m.startswith(entry.import_name + ".") or m.endswith("." + entry.import_name) for m in modules):
+                # a namespace (mpl_toolkits.*) or a directory a .pth file puts on sys.path (pywin32)
+                print(f"ok {entry.import_name} -> {entry.distribution}")
+            elif "no longer" in entry.warning:  # known and said in the entry's warning
+                print(f"~  {entry.import_name} -> {entry.distribution}: {entry.warning}")
+            else:
+                failures += 1
+                print(f"NO {entry.import_name} -> {entry.distribution}: wheel provides {', '.join(sorted(modules)[:8])}")
+    return 1 if failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ranking", required=True, type=Path)
+    parser.add_argument("--verify-curated", action="store_true", help="only check data/curated.tsv against PyPI's wheels")
+    parser.add_argument("--ranking", type=Path)
     parser.add_argument("--top", type=int, default=4000)
     parser.add_argument("--workers", type=int, default=24)
     args = parser.parse_args(argv)
+    if args.verify_curated:
+        return verify_curated(args.workers)
+    if args.ranking is None:
+        parser.error("--ranking is required to regenerate")
 
     ranking = read_ranking(args.ranking)
     rank_of = {canonicalize_name(n): r for n, r in ranking}
