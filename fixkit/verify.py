@@ -240,6 +240,13 @@ for name in list(sys.modules):
     mod = sys.modules.get(name)
     if name.split(".")[0] in first or (mod is not None and first_party(getattr(mod, "__file__", None))):
         del sys.modules[name]  # a library pulled a project module in: the children must import it afresh
+import threading
+if threading.active_count() > 1:
+    # A library started a thread while preloading: forking now could copy a lock held
+    # by it into every child (a hang fixkit would misreport).  Fresh interpreters, then.
+    proto.write(json.dumps({"ready": False, "why": "threads"}) + "\n")
+    proto.flush()
+    os._exit(0)
 wake_r, wake_w = os.pipe()
 os.set_blocking(wake_w, False)
 signal.set_wakeup_fd(wake_w)
@@ -597,7 +604,8 @@ class ForkServer:
                 continue
             with self.cond:
                 if "ready" in msg:
-                    self.ready = True
+                    self.ready = bool(msg["ready"])
+                    self.dead = not self.ready
                 elif "id" in msg:
                     self.pids[msg["id"]] = msg["pid"]
                 elif "exit" in msg:
@@ -701,7 +709,8 @@ def verify_entry_points(
     root = Path(root).resolve()
     search = [str(root / p) if p else str(root) for p in (paths or ("",))]
     server = None
-    if hasattr(os, "fork") and len(modules) > 1 and os.environ.get("FIXKIT_VERIFY_NO_FORK") != "1":
+    # Linux only: fork after importing libraries is not safe on macOS (system frameworks).
+    if sys.platform.startswith("linux") and len(modules) > 1 and os.environ.get("FIXKIT_VERIFY_NO_FORK") != "1":
         if preload is None:
             preload = third_party_imports(root, search)
         try:

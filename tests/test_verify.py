@@ -301,3 +301,24 @@ def test_database_that_cannot_be_opened_is_reported_not_raised(tmp_path):
     result = check_database(tmp_path, "postgresql+nosuchdriver://u:secret@h/db", ["app"], python=sys.executable)
     assert not result.ok and result.error
     assert "secret" not in result.url
+
+
+def test_a_library_that_starts_a_thread_on_import_disables_the_fork_server(tmp_path):
+    # `threadlib` stands for a third-party library (not first-party: it lives on a
+    # separate path entry) that starts a thread when imported.
+    write(
+        tmp_path,
+        {
+            "lib/threadlib.py": "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
+            "app/__init__.py": "",
+            "app/a.py": "import threadlib\n",
+            "app/b.py": "import threadlib\n",
+        },
+    )
+    from fixkit.verify import ForkServer
+
+    with pytest.raises(OSError):
+        ForkServer(sys.executable, tmp_path, [str(tmp_path), str(tmp_path / "lib")], ["threadlib"], ["app"])
+    # and verification still works, through fresh interpreters
+    items = verify_entry_points(tmp_path, ["app.a", "app.b"], python=sys.executable, paths=("", "lib"), preload=["threadlib"])
+    assert [i.ok for i in items] == [True, True]
