@@ -118,6 +118,16 @@ def project_url(index_url: str, name: str) -> str:
 def fetch_project(index_url: str, name: str, *, timeout: float = 10.0) -> IndexProject | None:
     """The project's files, or None when the index has no such project (404)."""
     url = project_url(index_url, name)
+    if url.startswith("file:"):
+        # a local directory index, as pip reads it: <project>/index.html
+        directory = urllib.request.url2pathname(urllib.parse.urlparse(url).path)
+        try:
+            with open(os.path.join(directory, "index.html"), "rb") as fh:
+                return _parse_html(name, fh.read().decode("utf-8", "replace"), url)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise IndexError_(f"{url}: {exc.strerror}") from None
     accept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
     try:
         with _open(url, {"Accept": accept}, timeout) as response:
@@ -128,24 +138,10 @@ def fetch_project(index_url: str, name: str, *, timeout: float = 10.0) -> IndexP
         if exc.code in (404, 410):
             return None
         raise IndexError_(f"{url}: HTTP {exc.code}") from None
-    except FileNotFoundError:
-        return None
     except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, FileNotFoundError) or (isinstance(reason, OSError) and reason.errno == 2):
-            return None
-        raise IndexError_(f"{url}: {reason}") from None
+        raise IndexError_(f"{url}: {exc.reason}") from None
     except (OSError, ValueError) as exc:
         raise IndexError_(f"{url}: {exc}") from None
-    if url.startswith("file:") and not body.strip().startswith(b"{") and os.path.isdir(urllib.request.url2pathname(urllib.parse.urlparse(url).path)):
-        # urllib lists a directory instead of serving its index.html
-        path = os.path.join(urllib.request.url2pathname(urllib.parse.urlparse(url).path), "index.html")
-        try:
-            with open(path, "rb") as fh:
-                body = fh.read()
-            content_type = "text/html"
-        except OSError:
-            return None
     if "json" in content_type or body.lstrip().startswith(b"{"):
         return _parse_json(name, body, final_url)
     return _parse_html(name, body.decode("utf-8", "replace"), final_url)
@@ -197,6 +193,13 @@ def _parse_html(name: str, text: str, base: str) -> IndexProject:
 
 def _read_range(url: str, header: str, timeout: float) -> tuple[bytes, int | None, bool]:
     """(body, total size, whether the server honoured the range)."""
+    if url.startswith("file:"):
+        path = urllib.request.url2pathname(urllib.parse.urlparse(url).path)
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_WHOLE_DOWNLOAD + 1)
+        if len(data) > MAX_WHOLE_DOWNLOAD:
+            raise IndexError_(f"{url}: too large")
+        return data, len(data), False
     with _open(url, {"Range": header}, timeout) as response:
         status = getattr(response, "status", 200)
         if status == 206:
