@@ -176,3 +176,19 @@ def test_engarde_json_headline_numbers(tmp_path):
     result = fixkit("plan", str(root), "--offline")
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines()[0].startswith("35/66 entry points import; 21 root causes;")
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the running Python parses PEP 701 f-strings")
+def test_unchecked_newer_syntax_is_a_note_on_stderr_not_a_diagnosis(tmp_path):
+    root = write(
+        tmp_path / "proj",
+        {
+            "pyproject.toml": '[project]\nname = "p"\nversion = "1"\nrequires-python = ">=3.13"\n',
+            "app/__init__.py": "",
+            "app/routers/r.py": ROUTER + 'name = "x"\nmsg = f"{name + f"{"nested"}"}"\n',
+        },
+    )
+    result = fixkit("plan", str(root), "--python", sys.executable, "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["diagnoses"] == []
+    assert "fixkit: note:" in result.stderr and "3.13" in result.stderr

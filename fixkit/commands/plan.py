@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         plan = make_plan(config, progress=progress)
     finally:
         progress.close()
+    # What could not be checked goes to stderr in every format, so that it is never lost
+    # and never breaks a machine-readable stdout.
+    for note in plan.notes:
+        print(f"fixkit: note: {note}", file=sys.stderr)
     if args.output:
         text = render(plan, args.format, color=False) if args.format == "text" else render(plan, args.format)
         try:
