@@ -180,3 +180,15 @@ def test_any_suggestion_applied_equals_the_edit(tmp_path_factory, old, new, crlf
     comment = review_comments(plan)[0]
     block = re.search(r"^(`{3,})suggestion\n(.*?)^\1$", comment.body, re.S | re.M)
     assert block and block.group(2) == "".join(line + "\n" for line in suggestion.lines)
+
+
+def test_a_huge_diff_is_cut_to_fit_a_comment(tmp_path):
+    from fixkit.reporters.github import MAX_DIFF_CHARS
+
+    big = "".join(f"value_{i} = {i}\n" for i in range(20_000))
+    fix = Fix("create the module", Safety.REVIEW, (edit_between("app/big.py", None, big),))
+    plan = Plan("0.1.0", str(tmp_path), (), (Diagnosis("FK201", "missing-module", "m", "app/x.py", 3, fix=fix),), {})
+    comment = review_comments(plan)[0]
+    assert len(comment.body) < 65_536 and len(comment.body) > MAX_DIFF_CHARS
+    assert "... (cut here: `fixkit plan --format json` has the whole diff)" in comment.body
+    assert comment.body.rstrip().endswith(f"<!-- fixkit:{plan.diagnoses[0].id} -->")

@@ -36,6 +36,7 @@ from fixkit.reporters.github import ReviewComment, comment_for, fingerprints_in,
 # GitHub's abuse detection answers 403 to reviews with very many comments (reviewdog
 # posts at most 30 per request for the same reason).
 MAX_COMMENTS_PER_REVIEW = 30
+MAX_LISTED_IN_BODY = 100
 
 
 @dataclass
@@ -118,6 +119,9 @@ def review(
         placed = place(comment, changed)
         (inline if placed is not None else outside).append(placed or comment)
 
+    # The review body is limited like a comment (65536 characters): list the first ones;
+    # the rest are not fingerprinted yet, so the next run lists them.
+    outside = outside[:MAX_LISTED_IN_BODY]
     if not inline and not outside:
         return outcome
     chunks = [inline[i : i + MAX_COMMENTS_PER_REVIEW] for i in range(0, len(inline), MAX_COMMENTS_PER_REVIEW)] or [[]]

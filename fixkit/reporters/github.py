@@ -28,6 +28,8 @@ from fixkit.reporters._common import counts, fenced, fix_diff, path_prefix, shor
 
 # Beyond this many lines a suggestion stops being reviewable: show the diff instead.
 MAX_SUGGESTION_LINES = 40
+# A comment body may hold 65536 characters; the diff of a fix gets most of that.
+MAX_DIFF_CHARS = 50_000
 
 FINGERPRINT = "<!-- fixkit:{id} -->"
 FINGERPRINT_RE = re.compile(r"<!-- fixkit:([A-Za-z0-9_.-]+) -->")
@@ -187,6 +189,8 @@ def _diff_comment(plan: Plan, d: Diagnosis, prefix: str) -> ReviewComment:
     if d.fix is not None:
         lines += _fix_lines(d.fix)
         diff = fix_diff(plan, d.fix, prefix)
+        if len(diff) > MAX_DIFF_CHARS:  # GitHub refuses bodies over 65536 characters
+            diff = diff[:MAX_DIFF_CHARS].rsplit("\n", 1)[0] + "\n... (cut here: `fixkit plan --format json` has the whole diff)\n"
         if diff:
             files = len(d.fix.edits)
             why = "it changes several files" if files > 1 else "it creates or deletes a file or spans many lines"
