@@ -331,3 +331,25 @@ def test_one_diagnosis_for_several_importers_fixes_them_all(tmp_path: Path) -> N
     apply(tmp_path, fix)
     assert (tmp_path / "app/routers/sso.py").read_text().startswith("from app.services.authentication import AuthService, audit\n")
     assert all(p.returncode == 0 for p in run_imports(tmp_path, ["app.routers.compliance", "app.routers.sso"]).values())
+
+
+def test_a_file_that_still_needs_the_missing_module_itself_is_manual(tmp_path: Path) -> None:
+    files = dict(PROJECT)
+    files["app/routers/module_import.py"] = (
+        "import app.auth\n\n\ndef handler():\n    return app.auth.get_current_user(), app.auth\n"
+    )
+    write(tmp_path, files)
+    fix = fix_missing_module(missing_module("app/routers/module_import.py", 1, "app.auth"), analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
+    assert any("uses the module object" in n for n in fix.notes), fix.notes
+
+
+def test_module_did_you_mean_judges_the_last_part(tmp_path: Path) -> None:
+    files = dict(PROJECT)
+    files["app/services/sessions.py"] = "def other():\n    return 1\n"
+    files["app/routers/sessions.py"] = "from app.services.session_service import SessionManager\n"
+    write(tmp_path, files)
+    fix = fix_missing_module(missing_module("app/routers/sessions.py", 1, "app.services.session_service"), analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.MANUAL
+    modules = [n for n in fix.notes if n.startswith("did you mean module")]
+    assert modules == ["did you mean module app.services.sessions?"], fix.notes

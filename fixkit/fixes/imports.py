@@ -13,6 +13,7 @@ stage represents its edges.
 
 from __future__ import annotations
 
+import ast
 import difflib
 from collections import deque
 from dataclasses import dataclass
@@ -140,10 +141,19 @@ def did_you_mean(analysis: Analysis, name: str | None, module: str | None) -> li
         for close in difflib.get_close_matches(name, list(where), n=3, cutoff=0.75):
             notes.append(f"did you mean {close} (defined in {', '.join(sorted(where[close]))})?")
     if module:
-        modules = [f.module for p, f in analysis.facts.items() if _live(analysis, p)]
-        for close in difflib.get_close_matches(module, modules, n=3, cutoff=0.6):
-            if close != module:
-                notes.append(f"did you mean module {close}?")
+        parent, _, last = module.rpartition(".")
+        scored = []
+        for path, facts in analysis.facts.items():
+            other = facts.module
+            if not _live(analysis, path) or other == module:
+                continue
+            other_parent, _, other_last = other.rpartition(".")
+            # A shared package prefix makes whole paths look alike: judge the last part.
+            score = _similarity(last, other_last) if other_parent == parent else _similarity(module, other) - 0.1
+            if score >= 0.6:
+                scored.append((score, other))
+        for _score, close in sorted(scored, key=lambda x: (-x[0], x[1]))[:3]:
+            notes.append(f"did you mean module {close}?")
     return notes
 
 
@@ -184,6 +194,23 @@ def _attributes_used(analysis: Analysis, path: str, module: str) -> set[str]:
     visitor = _ModuleAttributes(module, source.package)
     wrapper.visit(visitor)
     return visitor.used
+
+
+def _still_imports(text: str, package: str | None, module: str, names: list[str] | None) -> bool:
+    """Whether `text` still imports `module` (or, with `names`, one of them from it)."""
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import) and names is None:
+            if any(alias.name == module or alias.name.startswith(module + ".") for alias in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom):
+            resolved = absolute_name(package, "." * node.level + (node.module or "")) if node.level else node.module
+            if resolved == module and (names is None or any(a.name in names for a in node.names)):
+                return True
+            if names is None and resolved and (
+                resolved.startswith(module + ".") or any(f"{resolved}.{a.name}" == module for a in node.names)
+            ):
+                return True
+    return False
 
 
 def _importing_files(diagnosis: Diagnosis, analysis: Analysis, module: str) -> list[str]:
@@ -238,8 +265,17 @@ def _repoint(analysis: Analysis, wanted_module: str, names_by_file: dict[str, li
     results = run_on_project(analysis.project, RepointImportsCommand, sorted(names_by_file), {"moves": [m.spec for m in moves]})
     edits, problems = edits_from(analysis.project, results.values())
     unchanged = sorted(set(names_by_file) - {e.path for e in edits})
-    if problems or unchanged:
+    # A file that still imports what is missing (it also uses the module object itself,
+    # `app.auth` passed around) would fail exactly as before: not a fix.
+    left = sorted(
+        path
+        for path, result in results.items()
+        if result.new_text is not None
+        and _still_imports(result.new_text, source_of(analysis.project, path).package, wanted_module, names if what == "name" else None)
+    )
+    if problems or unchanged or left:
         why = list(problems) + [f"{path}: no import of {wanted_module} the codemod could rewrite" for path in unchanged]
+        why += [f"{path}: still needs {wanted_module} itself after the rewrite (it uses the module object)" for path in left]
         return Fix(f"Repoint the import of {wanted_module} by hand", Safety.MANUAL, notes=tuple(notes + why))
     targets = sorted({m.new_module for m in moves})
     summary = f"Import {', '.join(names)} from {', '.join(targets)} instead of {wanted_module}"
