@@ -323,3 +323,31 @@ def test_conflicts_are_read_from_the_target_environment() -> None:
     # starlette (from fastapi) requires anyio>=3: a 1.x would break it
     problems = conflicts("anyio<2", sys.executable)
     assert any("anyio" in p for p in problems)
+
+
+def test_project_table_without_dependencies_defers_to_requirements_txt(tmp_path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "svc"\nversion = "1"\n')
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    assert choose_declaration(tmp_path, "svc/app.py").path == "requirements.txt"
+    (tmp_path / "requirements.txt").unlink()
+    declaration = choose_declaration(tmp_path, "svc/app.py")
+    assert declaration == Declaration("pyproject.toml", "pep621")
+    text = (tmp_path / "pyproject.toml").read_text()
+    new = add_to_text(declaration, text, "bleach")
+    assert tomllib.loads(new)["project"]["dependencies"] == ["bleach"]
+    only_added(text, new)
+
+
+def test_flask_inventory_declares_in_requirements_txt_and_dev_for_tests(tmp_path) -> None:
+    root = copy_sample("flask_inventory", tmp_path)
+    assert choose_declaration(root, "src/inventory/blueprints/reports.py").path == "requirements.txt"
+    assert choose_declaration(root, "tests/test_reports.py").path == "requirements-dev.txt"
+
+
+def test_sorted_insertion_keeps_comments_with_their_requirement() -> None:
+    text = "flask\n# tomllib is stdlib from 3.11\ntomli; python_version < '3.11'\n"
+    new = add_to_text(Declaration("requirements.txt", "requirements"), text, "python-dateutil")
+    assert new == "flask\npython-dateutil\n# tomllib is stdlib from 3.11\ntomli; python_version < '3.11'\n"
+    text = '[project]\nname = "x"\ndependencies = [\n    # web\n    "flask",\n    # db\n    "sqlalchemy",\n]\n'
+    new = add_to_text(Declaration("pyproject.toml", "pep621"), text, "pydantic")
+    assert '    "flask",\n    "pydantic",\n    # db\n' in new

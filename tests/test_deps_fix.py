@@ -128,3 +128,23 @@ def test_a_conflict_with_the_installed_distributions_makes_a_safe_fix_review() -
     notes.clear()
     assert _check_conflicts(Resolver(python=sys.executable, offline=True), "anyio", notes, Safety.SAFE) is Safety.SAFE
     assert notes == []
+
+
+def test_flask_inventory_dateutil_goes_to_requirements_txt(tmp_path: Path) -> None:
+    source = SAMPLE.parent / "flask_inventory"
+    if not source.is_dir():
+        pytest.skip("flask_inventory not in the tree yet")
+    root = tmp_path / "flask_inventory"
+    shutil.copytree(source, root)
+    with LocalIndex(tmp_path / "index") as index:
+        index.add("python-dateutil", "2.9.0", {"dateutil/__init__.py": ""}, requires_python=">=3.8")
+        index.add("python-dateutil", "3.1.0", {"dateutil/__init__.py": ""}, requires_python=">=3.12")
+        fix = fix_missing_dependency(
+            diagnosis("dateutil.relativedelta", "src/inventory/blueprints/reports.py"),
+            analysis_for(root, index_url=index.url),
+        )
+    assert fix is not None and fix.safety is Safety.SAFE
+    # setup.cfg says python_requires >=3.10: 3.1 needs 3.12, so the floor is 2.9
+    assert fix.distribution == "python-dateutil>=2.9"
+    old = (root / "requirements.txt").read_text()
+    assert only_added(old, apply_fix(root, fix)) == ["python-dateutil>=2.9\n"]

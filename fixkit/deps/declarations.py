@@ -115,8 +115,12 @@ def find_declarations(root: Path) -> list[Declaration]:
     out: list[Declaration] = []
     pyproject = _load_toml(root / "pyproject.toml")
     project = pyproject.get("project")
-    if isinstance(project, dict) and ("dependencies" in project or "dependencies" not in project.get("dynamic", [])):
+    # [project] without a `dependencies` key gets one only when nothing else declares
+    # dependencies: a requirements.txt beside it is where the project keeps them
+    implicit_pep621 = isinstance(project, dict) and "dependencies" not in project and "dependencies" not in project.get("dynamic", [])
+    if isinstance(project, dict) and "dependencies" in project:
         out.append(Declaration("pyproject.toml", "pep621"))
+    if isinstance(project, dict):
         for group in (project.get("optional-dependencies") or {}):
             out.append(Declaration("pyproject.toml", "pep621-optional", group))
     poetry = pyproject.get("tool", {}).get("poetry", {})
@@ -144,6 +148,8 @@ def find_declarations(root: Path) -> list[Declaration]:
             continue
         seen.add(rel)
         out.append(Declaration(rel, "requirements", "test" if rel in REQUIREMENTS_TEST else None))
+    if implicit_pep621 and not any(d.kind in ("poetry", "setup.cfg", "requirements") for d in out):
+        out.insert(0, Declaration("pyproject.toml", "pep621"))
     return out
 
 
@@ -236,6 +242,9 @@ def add_to_requirements_text(text: str, requirement: str) -> str:
     if names and names == sorted(names):
         for index, name in entries:
             if name > new_name and ok(index):
+                # above the comment lines that belong to that requirement
+                while index > 0 and lines[index - 1].lstrip().startswith("#") and ok(index - 1):
+                    index -= 1
                 position = index
                 break
     if position is None:

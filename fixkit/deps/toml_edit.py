@@ -257,6 +257,12 @@ def insert_array_item(text: str, table: str, key: str, item: str) -> str:
             for (s, _, _), k in zip(items, keys_sorted):
                 if k > new_key and _starts_line(text, s):
                     position = _line_start(text, s)
+                    # above the comment lines that belong to that item
+                    while position > start + 1:
+                        previous = _line_start(text, position - 1)
+                        if previous <= start or not text[previous:position].lstrip().startswith("#"):
+                            break
+                        position = previous
                     break
         if position is None and items:
             s, e, comma = items[-1]

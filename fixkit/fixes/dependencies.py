@@ -55,6 +55,18 @@ def _requires_python(analysis: Analysis) -> str | None:
             return value
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
         pass
+    setup_cfg = Path(analysis.project.root) / "setup.cfg"
+    if setup_cfg.is_file():
+        import configparser
+
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(setup_cfg.read_text(encoding="utf-8"))
+            value = parser.get("options", "python_requires", fallback=None)
+            if value:
+                return value.strip()
+        except (configparser.Error, UnicodeDecodeError, OSError):
+            pass
     major, minor = analysis.project.target_version
     return f">={major}.{minor}"
 
