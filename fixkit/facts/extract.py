@@ -177,7 +177,8 @@ class _Extractor:
                 stack.append((child, ctx))
 
     def _statement(self, node: ast.stmt, ctx: _Ctx, stack) -> None:
-        module_level = ctx.scope == "module"
+        # Names bound only under `if TYPE_CHECKING:` do not exist at runtime.
+        module_level = ctx.scope == "module" and not ctx.type_checking
         if isinstance(node, ast.Import):
             self._import(node, ctx, module_level)
         elif isinstance(node, ast.ImportFrom):

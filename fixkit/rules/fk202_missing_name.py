@@ -67,6 +67,11 @@ When exactly one other first-party module defines the name, the fix repoints the
     INVALID = (
         Example({"app/mod.py": "from app.lib import SafetySettings\n", "app/lib.py": "class SafetyConfig: pass\n"}, expect=(("app/mod.py", 1),)),
         Example(
+            {"app/mod.py": "from app.lib import Thing\n", "app/lib.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.impl import Thing\n", "app/impl.py": "Thing = 1\n"},
+            expect=(("app/mod.py", 1),),
+            note="a name bound only for type checkers",
+        ),
+        Example(
             {"app/mod.py": "from app.lib import x\n", "app/lib.py": "from app.impl import *\n", "app/impl.py": "__all__ = ['y']\nx = 1\ny = 2\n"},
             expect=(("app/mod.py", 1),),
             note="__all__ limits what a star import brings",
