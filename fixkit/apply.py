@@ -513,8 +513,7 @@ class Round:
                 outcomes.append(Outcome(d, "refused", alone))
                 continue
             # ... and so must the file with this round's other fixes (they may compose badly).
-            combined = [e for e in fix.edits]
-            together = self._check_merged(combined, taken, state)
+            together = self._check_merged(fix.edits, taken, state)
             if together:
                 outcomes.append(Outcome(d, "deferred", f"does not compose with another fix of this round ({together}); re-planned next round"))
                 continue
@@ -812,10 +811,11 @@ class Applier:
             result.install_notes.append("installing failed: " + " ".join(wanted))
 
 
-def check_plan_current(root: Path, plan: Any) -> list[str]:
-    """For `apply --plan`: every file an edit was computed against, whose bytes changed."""
+def check_plan_current(root: Path, diagnoses: Iterable[Diagnosis]) -> list[str]:
+    """For `apply --plan`: every file an edit of these diagnoses' fixes was computed
+    against, whose bytes changed since (or that appeared or vanished)."""
     stale = []
-    for d in plan.diagnoses:
+    for d in diagnoses:
         if d.fix is None:
             continue
         for e in d.fix.edits:

@@ -233,3 +233,25 @@ def test_apply_with_install_into_a_throwaway_virtualenv(tmp_path):
     # enterprise_sso needs SAML_METADATA_URL: with it set, only manual decisions remain
     loaded_with_env = json.loads(fixkit("verify", str(root), "--format", "json", "--python", python, env={"SAML_METADATA_URL": "https://idp.example.com/metadata"}).stdout)
     assert loaded_with_env["loaded"] >= result["loaded"]
+
+
+@pytest.mark.parametrize("answer,changes", [("n", False), ("y", True)])
+def test_on_a_terminal_apply_shows_the_diffs_and_asks(tmp_path, answer, changes):
+    import pty
+
+    root = copy_sample(tmp_path)
+    original = snapshot(root)
+    master, slave = pty.openpty()
+    os.write(master, f"{answer}\n".encode())  # typed ahead; read by input() on the terminal
+    e = dict(os.environ)
+    e.pop("SAML_METADATA_URL", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "fixkit", "apply", str(root), "--no-verify", "--python", sys.executable, "--select", "FK401"],
+        stdin=slave, capture_output=True, text=True, env=e, timeout=900,
+    )
+    os.close(slave)
+    os.close(master)
+    assert "--- a/app/routers/agent_analysis.py" in proc.stdout  # the diff was shown before asking
+    assert (snapshot(root) != original) is changes, proc.stdout + proc.stderr
+    if not changes:
+        assert "not confirmed" in proc.stdout

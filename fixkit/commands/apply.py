@@ -57,8 +57,7 @@ def run(args: argparse.Namespace) -> int:
     select, ignore = tuple(config.select), tuple(config.ignore)
     todo = [d for d in plan.diagnoses if eligible(d, unsafe=args.unsafe, select=select, ignore=ignore, install=args.install)]
     if args.plan:
-        chosen_plan = type("Saved", (), {"diagnoses": todo})()
-        stale = check_plan_current(root, chosen_plan)
+        stale = check_plan_current(root, todo)
         if stale:
             raise FixkitError(f"{args.plan} is out of date: changed since the plan was made: {', '.join(stale)}; run `fixkit plan` again")
     if not todo:
