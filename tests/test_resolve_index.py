@@ -119,10 +119,26 @@ def test_pep_658_metadata_is_served(index) -> None:
         assert b"Name: zqxfancy" in response.read()
 
 
-def test_table_answers_do_not_touch_the_index(index) -> None:
+def test_table_answers_are_confirmed_on_the_index(index, tmp_path) -> None:
+    # the local index has no dagger-io: pip could not install it from there
     r = _resolver(index).resolve("dagger")
-    assert r.distribution == "dagger-io"
-    assert index.requests == []
+    assert r.distribution == "dagger-io" and r.confidence == "low"
+    assert any("dagger-io is not on the index" in w for w in r.warnings)
+    with LocalIndex(tmp_path / "with-dagger") as idx:
+        idx.add("dagger-io", "0.9.0", {"dagger/__init__.py": ""})
+        r = _resolver(idx).resolve("dagger.client")
+        assert r.confidence == "high" and [e.source for e in r.evidence] == ["curated", "index"]
+        # a table entry whose newest wheel stopped providing the module
+        idx.add("prometheus-client", "9.0", {"prometheus/__init__.py": ""})
+        r = _resolver(idx).resolve("prometheus_client")
+        assert r.distribution == "prometheus-client" and r.confidence == "medium"
+        assert any("does not provide `prometheus_client`" in w for w in r.warnings)
+
+
+def test_user_mapping_missing_from_the_index_keeps_its_confidence_with_a_warning(index) -> None:
+    r = _resolver(index, mapping={"corp_sdk": "corp-sdk"}).resolve("corp_sdk")
+    assert r.distribution == "corp-sdk" and r.confidence == "high"
+    assert any("not on the index" in w for w in r.warnings)
 
 
 def test_offline_never_asks_the_index(index) -> None:

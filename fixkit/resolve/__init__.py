@@ -187,6 +187,8 @@ class Resolver:
             found = self._from_mapping(name, warnings, env)
         if found is None:
             found = self._from_tables(name, tables, warnings, env)
+        if found is not None and not self.offline and not self._index_down and found.evidence[0].source in ("user-mapping", "curated", "wheel-listing"):
+            found = self._confirm(found)
         if found is None and not self.offline:
             found = self._from_index(name, tables, warnings, env)
         if found is None and (self.offline or self._index_down):
@@ -197,6 +199,48 @@ class Resolver:
 
     def _installed(self, env: Environment | None, distribution: str) -> str | None:
         return env.version_of(distribution) if env is not None else None
+
+    def _confirm(self, found: Resolution) -> Resolution:
+        """Online: the index must have the distribution, and its newest wheel should
+        still provide the module (a table entry can go stale: pkg_resources left setuptools)."""
+        import dataclasses
+
+        dist = found.distribution or ""
+        user = found.evidence[0].source == "user-mapping"
+        try:
+            project = self.project(dist)
+        except IndexError_ as exc:
+            self._index_down = str(exc)
+            return dataclasses.replace(found, warnings=(*found.warnings, f"not confirmed on the index ({exc})"))
+        if project is None:
+            return dataclasses.replace(
+                found,
+                confidence=found.confidence if user else LOW,
+                warnings=(*found.warnings, f"{dist} is not on the index {self.index}: pip cannot install it from there"),
+            )
+        wheel = project.newest_wheel()
+        if wheel is None:
+            return dataclasses.replace(found, warnings=(*found.warnings, f"{project.name} has no wheel on the index whose contents could be checked"))
+        try:
+            modules = self.modules_of_wheel(wheel.url)
+        except IndexError_ as exc:
+            return dataclasses.replace(found, warnings=(*found.warnings, f"{wheel.filename} could not be read: {exc}"))
+        name = found.import_name
+        provides = next((p for p in _prefixes(name) if p in modules), None)
+        if provides is None and any(m.startswith(name + ".") for m in modules):
+            provides = name  # a namespace the wheel fills (mpl_toolkits.*)
+        if provides is None:
+            return dataclasses.replace(
+                found,
+                confidence=MEDIUM if found.confidence == HIGH else found.confidence,
+                warnings=(*found.warnings, f"the newest wheel of {project.name} ({wheel.filename}) does not provide `{name}`: an older release may"),
+                newest_version=str(wheel.version),
+            )
+        return dataclasses.replace(
+            found,
+            evidence=(*found.evidence, Evidence("index", f"{wheel.filename} on {self.index} provides `{provides}`")),
+            newest_version=str(wheel.version),
+        )
 
     def _from_environment(self, name: str, env: Environment | None, warnings: list[str]) -> Resolution | None:
         if env is None:
