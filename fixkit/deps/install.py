@@ -48,7 +48,17 @@ class InstallResult:
         return "still missing after pip: " + ", ".join(self.missing)
 
 
+_TREES: dict[str, list[dict]] = {}
+
+
 def _pipdeptree(python: str, timeout: float) -> list[dict]:
+    """pipdeptree's JSON for `python`, once per interpreter (dropped by `install`)."""
+    if python not in _TREES:
+        _TREES[python] = _run_pipdeptree(python, timeout)
+    return _TREES[python]
+
+
+def _run_pipdeptree(python: str, timeout: float) -> list[dict]:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "pipdeptree", "--python", python, "-o", "json", "-w", "silence"],
@@ -147,6 +157,7 @@ def install(
     except subprocess.TimeoutExpired:
         returncode, output = -1, f"pip did not finish within {timeout:.0f}s"
     _environment.forget(python)
+    _TREES.pop(python, None)
     env = _environment.probe(python)
     installed: dict[str, str] = {}
     missing: list[str] = []
