@@ -94,6 +94,17 @@ notes).  Never `extend_existing=True`.
             expect=(("app/more.py", 4),),
             note="core tables",
         ),
+        Example(
+            {
+                "app/extensions.py": "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n",
+                "app/models/__init__.py": "from .user import UserAccount\nfrom .legacy import UserAccount as Legacy\n",
+                "app/models/user.py": "from app.extensions import db\n\nclass UserAccount(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n",
+                "app/models/legacy.py": "from ..extensions import db\n\nclass UserAccount(db.Model):\n    __tablename__ = 'user_account'\n    id = db.Column(db.Integer, primary_key=True)\n",
+                "app/views.py": "from flask import Blueprint\nimport app.models\nbp = Blueprint('v', __name__)\n",
+            },
+            expect=(("app/models/legacy.py", 3),),
+            note="Flask-SQLAlchemy: the default table name is the class name in snake case",
+        ),
     )
 
     def find(self, analysis) -> Iterable[Diagnosis]:
