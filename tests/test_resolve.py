@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from packaging.utils import canonicalize_name
@@ -194,3 +195,10 @@ def test_a_namespace_root_alone_is_low_and_never_explains_a_deeper_name() -> Non
     # some ranked wheel ships google/__init__.py: that must not answer google.cloud.*
     [deep] = resolve(["google.cloud.core.v1"], offline=True, use_environment=False)
     assert deep.distribution and deep.distribution.startswith("google-cloud")
+
+
+@pytest.mark.skipif(not Path("/root/.pyenv/versions/3.10.13/bin/python").exists(), reason="no Python 3.10 on this machine")
+def test_a_module_added_to_the_stdlib_later_is_explained_for_an_older_target() -> None:
+    [r] = resolve(["tomllib"], python="/root/.pyenv/versions/3.10.13/bin/python", offline=True)
+    assert r.distribution is None
+    assert any("standard library of Python 3.1" in w and "target Python 3.10" in w for w in r.warnings)

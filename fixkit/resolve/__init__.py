@@ -182,6 +182,12 @@ class Resolver:
                 stdlib=True,
             )
 
+        ours = frozenset(getattr(sys, "stdlib_module_names", ()))
+        if env is not None and env.stdlib and top in ours and top not in env.stdlib:
+            warnings.append(
+                f"`{top}` is in the standard library of Python {sys.version_info[0]}.{sys.version_info[1]} but not of the target "
+                f"Python {env.version[0]}.{env.version[1]}: guard the import or raise requires-python"
+            )
         found = self._from_environment(name, env, warnings)
         if found is None:
             found = self._from_mapping(name, warnings, env)
