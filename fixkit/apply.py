@@ -526,6 +526,9 @@ class Round:
         for e in fix.edits:
             if e.path.startswith("/") or ".." in Path(e.path).parts:
                 return f"{e.path}: path outside the project"
+            real = Path(os.path.realpath(self.root / e.path))
+            if not real.is_relative_to(Path(os.path.realpath(self.root))) if hasattr(real, "is_relative_to") else not str(real).startswith(os.path.realpath(self.root) + os.sep):
+                return f"{e.path}: a symlink that leads outside the project"
             s = state(e.path)
             if s.error:
                 return f"{e.path}: {s.error}"
@@ -588,11 +591,15 @@ def write_round(root: Path, journal: Journal, chosen: Sequence[Diagnosis], state
         data = results[rel]
         journal.will_write(rel, None if data is None else sha256_bytes(data))
         absolute = root / rel
-        if data is None:
-            atomic_delete(absolute)
-        else:
-            absolute.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(absolute, data)
+        try:
+            if data is None:
+                atomic_delete(absolute)
+            else:
+                absolute.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(absolute, data)
+        except OSError as exc:
+            done = f"; {len(written)} file(s) already written: `fixkit undo` restores them" if written else ""
+            raise FixkitError(f"cannot write {rel}: {exc.strerror or exc}{done}") from None
         written.append(rel)
     return written
 

@@ -299,3 +299,46 @@ def test_a_fix_after_which_verification_is_worse_is_rolled_back(tmp_path):
     assert (tmp_path / "app/util.py").read_text() == "VALUE = 1\n"
     assert (tmp_path / "app/broken.py").read_text() == "import app.util\n"
     assert Journal.latest(tmp_path).manifest["rolled_back"][0]["id"] == bad.id
+
+
+def test_a_symlink_leading_outside_the_project_is_refused(tmp_path):
+    outside = tmp_path / "outside.py"
+    outside.write_text("import old\n")
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "link.py").symlink_to(outside)
+    d = fix_replacing(root, "link.py", "old", "new")
+    result = run_applier(root, plan_of(root, d))
+    assert result.outcomes[0].status == "refused" and "outside the project" in result.outcomes[0].reason
+    assert outside.read_text() == "import old\n"
+
+
+def test_an_unwritable_directory_is_a_one_line_error_and_undo_restores_what_was_written(tmp_path, monkeypatch):
+    write(tmp_path, "a/first.py", "import old\n")
+    write(tmp_path, "b/second.py", "import old\n")
+    plan = plan_of(tmp_path, fix_replacing(tmp_path, "a/first.py", "old", "new"), fix_replacing(tmp_path, "b/second.py", "old", "new"))
+    import fixkit.apply as apply_mod
+
+    if os.geteuid() != 0:
+        os.chmod(tmp_path / "b", 0o555)  # a real read-only directory
+    else:
+        # root ignores directory permissions: the same EACCES is raised where the
+        # write meets the file system instead.
+        real = apply_mod.atomic_write
+
+        def eacces(path, data, mode=None):
+            if Path(path).parent.name == "b":
+                raise PermissionError(13, "Permission denied")
+            return real(path, data, mode)
+
+        monkeypatch.setattr(apply_mod, "atomic_write", eacces)
+    try:
+        with pytest.raises(FixkitError, match=r"cannot write b/second.py: Permission denied; 1 file\(s\) already written"):
+            run_applier(tmp_path, plan)
+    finally:
+        os.chmod(tmp_path / "b", 0o755)
+    assert (tmp_path / "a/first.py").read_text() == "import new\n"
+    monkeypatch.undo()
+    undo(tmp_path)
+    assert (tmp_path / "a/first.py").read_text() == "import old\n"
+    assert (tmp_path / "b/second.py").read_text() == "import old\n"
