@@ -351,3 +351,23 @@ def test_sorted_insertion_keeps_comments_with_their_requirement() -> None:
     text = '[project]\nname = "x"\ndependencies = [\n    # web\n    "flask",\n    # db\n    "sqlalchemy",\n]\n'
     new = add_to_text(Declaration("pyproject.toml", "pep621"), text, "pydantic")
     assert '    "flask",\n    "pydantic",\n    # db\n' in new
+
+
+requirement_line = st.one_of(
+    st.from_regex(r"[a-z][a-z0-9\-]{0,8}(>=[0-9]\.[0-9])?", fullmatch=True),
+    st.just("# a comment"),
+    st.just(""),
+    st.just("-r other.txt"),
+    st.just("--hash=sha256:00"),
+    st.just('tomli>=2; python_version < "3.11"  # backport'),
+    st.just("-e ./local#egg=localpkg"),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(requirement_line, max_size=10), st.sampled_from(["\n", "\r\n"]), st.booleans(), st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True))
+def test_property_requirements_files_gain_exactly_one_line(lines, newline, final_newline, new_name) -> None:
+    text = newline.join(lines) + (newline if final_newline and lines else "")
+    new = add_to_text(Declaration("requirements.txt", "requirements"), text, new_name)
+    added = only_added(text, new)
+    assert [a.rstrip("\r\n") for a in added] == [new_name]

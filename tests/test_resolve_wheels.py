@@ -95,3 +95,18 @@ def test_file_url_index(tmp_path) -> None:
     assert project is not None and project.newest_wheel() is not None
     assert index_module.fetch_project((tmp_path / "simple").as_uri() + "/", "zqxmissing") is None
     assert "zqxlocal" in index_module.wheel_modules(project.newest_wheel().url)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.from_regex(r"[a-zA-Z_][a-zA-Z0-9_/]{0,30}\.py", fullmatch=True), min_size=1, max_size=40, unique=True), st.integers(22, 4096))
+def test_property_tail_reading_matches_zipfile(names, tail) -> None:
+    data = _zip_bytes(names)
+    try:
+        got = zip_names_from_tail(data[-tail:], len(data))
+    except NeedMoreBytes as more:
+        got = zip_names_from_tail(data[more.offset :], len(data))
+    assert got == zipfile.ZipFile(io.BytesIO(data)).namelist()
