@@ -527,7 +527,7 @@ class Round:
             if e.path.startswith("/") or ".." in Path(e.path).parts:
                 return f"{e.path}: path outside the project"
             real = Path(os.path.realpath(self.root / e.path))
-            if not real.is_relative_to(Path(os.path.realpath(self.root))) if hasattr(real, "is_relative_to") else not str(real).startswith(os.path.realpath(self.root) + os.sep):
+            if not real.is_relative_to(Path(os.path.realpath(self.root))):
                 return f"{e.path}: a symlink that leads outside the project"
             s = state(e.path)
             if s.error:
