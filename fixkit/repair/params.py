@@ -278,7 +278,6 @@ def _rearrange(text: str, items: list[_Item], info: SignatureInfo, mode: Mode) -
     keyword_only: tuple[str, ...] = ()
     used_mode: Mode = mode
     first_changed: int | None = None
-    positional_names = [it.name for it in items[:head_end] if it.kind == "param"]
 
     def positional_index(item_index: int) -> int:
         return sum(1 for it in items[:item_index] if it.kind == "param")
@@ -301,7 +300,10 @@ def _rearrange(text: str, items: list[_Item], info: SignatureInfo, mode: Mode) -
 
     new_elements = [Element("*") if i == -1 else elements[i] for i in order]
     new_text = seplist.render(new_elements, slots)
-    new_positional = tuple(items[i].name for i in order if i >= 0 and items[i].kind == "param" and i < head_end and i not in _keyword_only_indices(items, first_bad, head_end, used_mode))
+    made_keyword_only = set(range(first_bad, head_end)) if used_mode == "keyword-only" and first_bad is not None else set()
+    new_positional = tuple(
+        items[i].name for i in order if 0 <= i < head_end and items[i].kind == "param" and i not in made_keyword_only
+    )
     if positional_only_reordered:
         first_changed = 0
     return ParameterRepair(
@@ -314,8 +316,3 @@ def _rearrange(text: str, items: list[_Item], info: SignatureInfo, mode: Mode) -
         keyword_only=keyword_only,
     )
 
-
-def _keyword_only_indices(items: list[_Item], first_bad: int | None, head_end: int, mode: Mode) -> set[int]:
-    if mode != "keyword-only" or first_bad is None:
-        return set()
-    return set(range(first_bad, head_end))
