@@ -42,19 +42,24 @@ class FactsCache:
         py = "%d%d" % sys.version_info[:2]
         target = "%d%d" % target_version
         self.file = self.dir / f"facts-{__version__}-{_extractor_fingerprint()}-py{py}-t{target}.pickle"
+        self.delta_file = self.file.with_suffix(".pickle.delta")
         self.entries: dict[str, FileFacts] = {}
+        self.delta: dict[str, FileFacts] = {}  # entries newer than the full file
+        self.base_size = 0
         self.dirty = False
         if enabled:
             self._load()
 
     def _load(self) -> None:
-        try:
-            with self.file.open("rb") as fh:
-                entries = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        base = _read_pickle(self.file)
+        if not isinstance(base, dict):
             return  # no cache, or one written by another fixkit: start cold
-        if isinstance(entries, dict):
-            self.entries = entries
+        delta = _read_pickle(self.delta_file)
+        self.entries = base
+        self.base_size = len(base)
+        if isinstance(delta, dict):
+            self.delta = delta
+            self.entries.update(delta)
 
     def get(self, path: str, sha256: str, module: str, is_package: bool) -> FileFacts | None:
         facts = self.entries.get(path)
@@ -65,11 +70,16 @@ class FactsCache:
     def put(self, facts: FileFacts) -> None:
         if self.entries.get(facts.path) is not facts:
             self.entries[facts.path] = facts
+            self.delta[facts.path] = facts
             self.dirty = True
 
     def save(self, keep: set[str]) -> None:
-        """Write the entries of the files that still exist (atomically); errors are ignored:
-        a read-only checkout still gets a plan, only not a warm one."""
+        """Write what changed, atomically; errors are ignored (a read-only checkout still
+        gets a plan, only not a warm one).
+
+        A few changed files go to a small delta file next to the full one, so that
+        re-planning after editing one file does not rewrite facts of 20,000; the full
+        file is rewritten when the delta grows past a tenth of it or files were removed."""
         if not self.enabled:
             return
         stale = set(self.entries) - keep
@@ -77,17 +87,38 @@ class FactsCache:
             return
         for path in stale:
             del self.entries[path]
+            self.delta.pop(path, None)
         try:
             self.dir.mkdir(exist_ok=True)
             gitignore = self.dir / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("# Automatically created by fixkit.\n*\n")
-            for old in self.dir.glob("facts-*.pickle"):
-                if old != self.file:
+            if not stale and self.base_size and len(self.delta) * 10 < self.base_size:
+                _write_pickle(self.dir, self.delta_file, self.delta)
+                return
+            for old in self.dir.glob("facts-*.pickle*"):
+                if old not in (self.file, self.delta_file):
                     old.unlink(missing_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".facts-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(self.entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
+            _write_pickle(self.dir, self.file, self.entries)
+            self.delta_file.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _read_pickle(path: Path) -> object:
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def _write_pickle(directory: Path, path: Path, data: object) -> None:
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".facts-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

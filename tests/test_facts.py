@@ -399,3 +399,24 @@ def test_process_pool_gives_the_same_facts_as_serial(tmp_path, monkeypatch):
     monkeypatch.setattr(analyse_module, "POOL_THRESHOLD", 10**9)
     serial = collect_facts(project, use_cache=False)
     assert pooled == serial and len(pooled) == 260
+
+
+def test_cache_writes_a_small_delta_after_one_change(tmp_path):
+    root = tmp_path / "proj"
+    (root / "app").mkdir(parents=True)
+    for i in range(30):
+        (root / "app" / f"m{i}.py").write_text(f"import os\nx = {i}\n")
+    collect_facts(discover(Config(root=root)))
+    cache_dir = root / ".fixkit_cache"
+    (full,) = cache_dir.glob("facts-*.pickle")
+    full_bytes = full.read_bytes()
+    (root / "app" / "m3.py").write_text("import json\n")
+    collect_facts(discover(Config(root=root)))
+    assert full.read_bytes() == full_bytes  # untouched
+    assert full.with_suffix(".pickle.delta").is_file()
+    third = collect_facts(discover(Config(root=root)))
+    assert [i.module for i in third["app/m3.py"].imports] == ["json"]
+    (root / "app" / "m4.py").unlink()  # a removed file rewrites the full cache
+    fourth = collect_facts(discover(Config(root=root)))
+    assert "app/m4.py" not in fourth and not full.with_suffix(".pickle.delta").exists()
+    assert [i.module for i in collect_facts(discover(Config(root=root)))["app/m3.py"].imports] == ["json"]
