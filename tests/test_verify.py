@@ -322,3 +322,20 @@ def test_a_library_that_starts_a_thread_on_import_disables_the_fork_server(tmp_p
     # and verification still works, through fresh interpreters
     items = verify_entry_points(tmp_path, ["app.a", "app.b"], python=sys.executable, paths=("", "lib"), preload=["threadlib"])
     assert [i.ok for i in items] == [True, True]
+
+
+PYENV = Path("/root/.pyenv/versions")
+
+
+@pytest.mark.parametrize("version", ["3.10.13", "3.12.1", "3.13.0"])
+def test_the_child_program_runs_on_other_target_interpreters(tmp_path, version):
+    python = PYENV / version / "bin" / "python"
+    if not python.exists():
+        pytest.skip(f"Python {version} is not installed here")
+    write(tmp_path, {k: v for k, v in HOSTILE.items() if k in ("app/__init__.py", "app/good.py", "app/exits.py", "app/hangs.py")})
+    write(tmp_path, {"app/syntax.py": "def f(a=1, b):\n    pass\n"})
+    items = {i.module: i for i in verify_entry_points(tmp_path, ["app.good", "app.exits", "app.hangs", "app.syntax"], python=str(python), timeout=3)}
+    assert items["app.good"].ok
+    assert items["app.exits"].error.type == "SystemExit"
+    assert items["app.hangs"].error.type == "Timeout"
+    assert (items["app.syntax"].error.type, items["app.syntax"].error.file) == ("SyntaxError", "app/syntax.py")
