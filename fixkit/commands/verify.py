@@ -125,7 +125,7 @@ def diagnosis_label(plan: Any, result: VerifyResult, ident: str | None) -> str:
     return ident
 
 
-def render_text(plan: Any, result: VerifyResult) -> str:
+def render_text(plan: Any, result: VerifyResult, *, list_routes: bool = False) -> str:
     lines = [f"{result.loaded}/{result.total} entry points import"]
     for item in result.items:
         if item.ok:
@@ -146,6 +146,8 @@ def render_text(plan: Any, result: VerifyResult) -> str:
             lines.append(f"App {r.app}: {len(r.routes)} routes registered")
         else:
             lines.append(f"App {r.app} could not be built: {r.error}")
+        if list_routes:
+            lines.extend(f"  {m:7} {p}" for m, p in r.routes)
         for c in r.checks:
             if c.registered:
                 lines.append(f"  OK   {c.method} {c.path} is registered")
@@ -206,6 +208,6 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(result.to_dict(), indent=2) + "\n"
     else:
-        text = render_text(loaded.plan, result)
+        text = render_text(loaded.plan, result, list_routes=bool(args.app))
     write_output(text, args.output)
     return 0 if verification_ok(result) else 1
