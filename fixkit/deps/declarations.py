@@ -20,6 +20,7 @@ byte as it was; it is checked to parse and to hold exactly one more requirement.
 from __future__ import annotations
 
 import configparser
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -314,7 +315,7 @@ def poetry_constraint(requirement: str) -> str:
     if req.extras:
         parts.append("extras = [" + ", ".join(f'"{e}"' for e in sorted(req.extras)) + "]")
     if req.marker:
-        parts.append(f"markers = {str(req.marker)!r}".replace("'", '"') if '"' not in str(req.marker) else f"markers = '{req.marker}'")
+        parts.append(f"markers = {json.dumps(str(req.marker))}")  # a JSON string is a valid TOML basic string
     return "{ " + ", ".join(parts) + " }"
 
 

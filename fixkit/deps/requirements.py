@@ -67,7 +67,7 @@ def parse_requirement_line(line: str) -> tuple[str | None, str]:
         return None, text
 
 
-def read_requirements(path: Path, _seen: set[Path] | None = None) -> RequirementsFile:
+def read_requirements(path: Path) -> RequirementsFile:
     result = RequirementsFile(path=path)
     try:
         text = path.read_text(encoding="utf-8-sig")

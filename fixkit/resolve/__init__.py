@@ -359,7 +359,7 @@ class Resolver:
                     candidates.append((dist, prefix, prefix.count(".") > 0))
         verified: list[tuple[IndexProject, str, str, bool, str]] = []
         notes: list[str] = []
-        for dist, prefix, namespaced in candidates:
+        for dist, _prefix, namespaced in candidates:
             try:
                 project = self.project(dist)
             except IndexError_ as exc:
