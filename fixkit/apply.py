@@ -145,6 +145,12 @@ class Journal:
     def create(cls, root: Path) -> "Journal":
         base = root / JOURNAL_DIR
         base.mkdir(parents=True, exist_ok=True)
+        ignore = base.parent / ".gitignore"
+        if not ignore.exists():  # like .pytest_cache: git never shows fixkit's own files
+            try:
+                ignore.write_text("# created by fixkit\n*\n", encoding="utf-8")
+            except OSError:
+                pass
         stamp = _now_stamp()
         directory = base / stamp
         n = 0

@@ -268,6 +268,8 @@ def test_dirty_git_files_are_refused_unless_allowed(tmp_path):
     assert status["dirty.py"][0] == "refused" and "--allow-dirty" in status["dirty.py"][1]
     assert status["untracked.py"][0] == "refused"
     assert (tmp_path / "dirty.py").read_text() == "import old  # uncommitted\n"
+    # the journal is not something git reports
+    assert dirty_files(tmp_path) == {"dirty.py", "untracked.py", "clean.py"}
     allowed = run_applier(tmp_path, plan_of(tmp_path, fix_replacing(tmp_path, "dirty.py", "old", "new")), allow_dirty=True)
     assert allowed.applied and (tmp_path / "dirty.py").read_text() == "import new  # uncommitted\n"
 
