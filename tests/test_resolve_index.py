@@ -35,6 +35,9 @@ def index(tmp_path):
         # a namespace look-alike registered last week: content matches, but it is new
         idx.add("zqxacme-gadgets", "0.0.1", {"zqxacme/gadgets/__init__.py": ""}, age_days=7)
         idx.add("zqxacme", "0.1", {"zqxacme_shim.py": ""})
+        # a binding published under the usual `python-` spelling
+        for version in ("1.0", "2.0", "3.0"):
+            idx.add("python-zqxbind", version, {"zqxbind/__init__.py": ""})
         yield idx
 
 
@@ -77,6 +80,13 @@ def test_new_namespace_distribution_is_low_even_when_its_wheel_matches(index) ->
     r = _resolver(index).resolve("zqxacme.gadgets")
     assert r.distribution == "zqxacme-gadgets" and r.confidence == "low"
     assert not r.installable
+
+
+def test_python_prefixed_binding_is_found_and_verified(index) -> None:
+    r = _resolver(index).resolve("zqxbind.core")
+    assert r.distribution == "python-zqxbind" and r.confidence == "medium"
+    assert "`zqxbind`" in r.evidence[0].detail
+    assert any("usual spelling of a binding" in w for w in r.warnings)
 
 
 def test_wheels_are_read_with_range_requests_not_whole_downloads(index) -> None:

@@ -352,11 +352,12 @@ class Resolver:
     def _from_index(self, name: str, tables: _table.Tables, warnings: list[str], env: Environment | None) -> Resolution | None:
         parts = name.split(".")
         candidates: list[tuple[str, str, bool]] = []  # (distribution, the prefix it is named after, named after the whole prefix)
-        for prefix in _prefixes(name):
-            dashed = prefix.replace(".", "-")
-            for dist in (dashed, dashed.replace("_", "-")):
-                if all(canonicalize_name(dist) != canonicalize_name(c[0]) for c in candidates):
-                    candidates.append((dist, prefix, prefix.count(".") > 0))
+        top = parts[0]
+        # the dotted prefixes as names, longest first, then the usual spellings of a
+        # binding (`python-magic`, `pyserial`): each only counts if its wheel provides the module
+        for dist, prefix in [*((p.replace(".", "-"), p) for p in _prefixes(name)), (f"python-{top}", top), (f"py{top}", top)]:
+            if all(canonicalize_name(dist) != canonicalize_name(c[0]) for c in candidates):
+                candidates.append((dist, prefix, prefix.count(".") > 0))
         verified: list[tuple[IndexProject, str, str, bool, str]] = []
         notes: list[str] = []
         for dist, _prefix, namespaced in candidates:
@@ -397,7 +398,8 @@ class Resolver:
             confidence = LOW
             notes.append(f"{project.name} is not established ({why}): check it is the project you mean before installing")
         if not namespaced:
-            notes.append(f"{project.name} was found because its name equals the import name; its wheel was checked to provide `{provides}`")
+            how = "its name equals the import name" if canonicalize_name(project.name) == canonicalize_name(provides) else f"it is the usual spelling of a binding of `{provides}`"
+            notes.append(f"{project.name} was found because {how}; its wheel was checked to provide `{provides}`")
         evidence = (Evidence("index", f"{filename} on {self.index} provides `{provides}` ({why})"),)
         dist_name = project.name if project.name else filename.split("-")[0]
         return Resolution(
