@@ -634,6 +634,12 @@ class ForkServer:
                 raise OSError("the fork server died")
             pid = self.pids[ident]
             exited = self.cond.wait_for(lambda: pid in self.exits or self.dead, timeout=timeout)
+            if self.dead and pid not in self.exits:
+                try:
+                    os.killpg(pid, signal.SIGKILL)  # orphaned with its server: do not leave it running
+                except OSError:
+                    pass
+                raise OSError("the fork server died")  # the caller falls back to a fresh interpreter
         timed_out = not exited or pid not in self.exits
         if timed_out:
             try:

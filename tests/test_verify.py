@@ -339,3 +339,40 @@ def test_the_child_program_runs_on_other_target_interpreters(tmp_path, version):
     assert items["app.exits"].error.type == "SystemExit"
     assert items["app.hangs"].error.type == "Timeout"
     assert (items["app.syntax"].error.type, items["app.syntax"].error.file) == ("SyntaxError", "app/syntax.py")
+
+
+def test_a_dying_fork_server_is_an_error_the_caller_falls_back_from(tmp_path):
+    import os
+    import signal
+    import threading
+
+    from fixkit.verify import ForkServer
+
+    write(tmp_path, {"app/__init__.py": "", "app/slow.py": "import time\ntime.sleep(30)\n"})
+    server = ForkServer(sys.executable, tmp_path, [str(tmp_path)], ["json"], ["app"])
+    outcome: list = []
+
+    def run():
+        try:
+            outcome.append(server.run({"mode": "import", "module": "app.slow"}, 60))
+        except OSError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.pids and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [child] = server.pids.values()
+    os.killpg(server.proc.pid, signal.SIGKILL)  # the server dies; its child has its own session
+    thread.join(timeout=30)
+    assert isinstance(outcome[0], OSError)
+    time.sleep(0.2)
+    # the orphan was killed, not left running (a zombie at most, when this container's
+    # init does not reap reparented processes)
+    try:
+        state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        state = "gone"
+    assert state in ("gone", "Z", "X")
+    server.close()
