@@ -48,6 +48,13 @@ CATALOGUE = [
     ("FK409", "if a:\n    pass\nelse if b:\n    pass\n", "if a:\n    pass\nelif b:\n    pass\n", "safe"),
     ("FK410", "try:\n    pass\nexcept OSError, err:\n    pass\n", "try:\n    pass\nexcept OSError as err:\n    pass\n", "review"),
     ("FK411", "while n = 0:\n    pass\n", "while n == 0:\n    pass\n", "review"),
+    ("FK412", "print(\u201chello\u201d, \u2018x\u2019)\n", "print(\"hello\", 'x')\n", "safe"),
+    ("FK412", "x = 5 \u2212 3\n", "x = 5 - 3\n", "review"),
+    ("FK412", "if x:\n\u00a0\u00a0pass\u200b\n", "if x:\n  pass\n", "safe"),
+    ("FK413", "if x:\n        a = 1\n\tb = 2\n", "if x:\n        a = 1\n        b = 2\n", "review"),
+    ("FK413", "if x:\n    a = 1\n\tb = 2\n", "if x:\n    a = 1\n    b = 2\n", "review"),
+    # "  \t" and "\t" are one column for any tab width: safe
+    ("FK413", "if x:\n\ta = 1\n  \tb = 2\n", "if x:\n        a = 1\n        b = 2\n", "safe"),
 ]
 
 
@@ -67,7 +74,8 @@ NOT_MECHANICAL = [
     ("FK403", "f(a=1, a=2)\n"),  # which value is meant is a decision
     ("FK404", "def f(x: int, x: str):\n    pass\n"),
     (None, "x = (1,\n"),  # unclosed bracket: where it closes is a decision
-    (None, "if x:\n        a = 1\n\tb = 2\n"),  # TabError
+    (None, "if x:\n\tif y:\n\t    a = 1\n        b = 2\n"),  # b's block depends on the tab width
+    (None, 'print(\u201csay "hi"\u201d)\n'),  # the body holds the straight quote already
     (None, "x = 0777\n"),
     (None, 'x = f"{d["it\'s"]}"\n'),  # both quotes taken: needs 3.12
     (None, 'x = f"{f"{y["z"]}"}"\n'),  # three levels, two quote characters: needs 3.12
@@ -121,6 +129,11 @@ def test_a_repairable_error_before_an_unrepairable_one_gives_no_text():
     assert result.text is None
     assert [s.code for s in result.steps] == ["FK401"]
     assert result.remaining.message == "'(' was never closed"
+
+
+def test_tabs_inside_a_multi_line_string_are_data_and_stay():
+    broken = 'if x:\n        a = 1\n\tb = """\n\tkept\n"""\n'
+    assert repair_source(broken).text == 'if x:\n        a = 1\n        b = """\n\tkept\n"""\n'
 
 
 def test_crlf_line_endings_and_non_ascii_text_are_kept():

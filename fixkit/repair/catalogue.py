@@ -9,6 +9,7 @@ does not end in a file that parses.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -518,6 +519,138 @@ def _repair_assignment_in_condition(text: str, err: SyntaxErrorFact, target: tup
     )
 
 
+# --------------------------------------------------------------------------- FK412
+
+
+_INVALID_CHARACTER = re.compile(r"invalid (?:non-printable )?character (?:'.' )?\(?U\+([0-9A-Fa-f]{4,6})\)?")
+_DOUBLE_QUOTES = {"\u201c": "\u201d", "\u201e": "\u201d", "\u201f": "\u201d", "\u201d": "\u201d", "\u2033": "\u2033"}
+_SINGLE_QUOTES = {"\u2018": "\u2019", "\u201a": "\u2019", "\u201b": "\u2019", "\u2019": "\u2019", "\u2032": "\u2032"}
+_SPACES = set("\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
+_INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff")
+_DASHES = set("\u2010\u2011\u2012\u2013\u2014\u2212")
+
+
+def _is_typographic(err: SyntaxErrorFact, text: str, target: tuple[int, int]) -> bool:
+    m = _INVALID_CHARACTER.search(err.message)
+    if m is None:
+        return False
+    char = chr(int(m.group(1), 16))
+    return char in _DOUBLE_QUOTES or char in _SINGLE_QUOTES or char in _SPACES or char in _INVISIBLE or char in _DASHES
+
+
+def _repair_typographic(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    m = _INVALID_CHARACTER.search(err.message)
+    if m is None:
+        return None
+    char = chr(int(m.group(1), 16))
+    source = Source(text)
+    at = source.offset(err.line, err.column)
+    if text[at : at + 1] != char:
+        # 3.10 points one column past some characters: look on the line from the column.
+        line_start = source.offset(err.line, 0)
+        found = text.find(char, line_start, line_start + len(source.line_text(err.line)))
+        if found < 0:
+            return None
+        at = found
+    safety = Safety.SAFE
+    notes: tuple[str, ...] = ()
+    if char in _DOUBLE_QUOTES or char in _SINGLE_QUOTES:
+        straight = '"' if char in _DOUBLE_QUOTES else "'"
+        closing = (_DOUBLE_QUOTES if straight == '"' else _SINGLE_QUOTES)[char]
+        line_end = source.offset(err.line, 0) + len(source.line_text(err.line))
+        close = text.find(closing, at + 1, line_end)
+        if close < 0:
+            return None
+        body = text[at + 1 : close]
+        if straight in body or "\\" in body:
+            return None
+        new_text = text[:at] + straight + body + straight + text[close + 1 :]
+        description = f"replace the typographic quotes {char}...{closing} with {straight}"
+    elif char in _SPACES or char in _INVISIBLE:
+        run = at
+        while run < len(text) and text[run] == char:  # a whole run at once: an indentation of four
+            run += 1
+        replacement = " " * (run - at) if char in _SPACES else ""
+        new_text = text[:at] + replacement + text[run:]
+        what = "non-breaking space" if char in _SPACES else "invisible character"
+        description = f"{'replace' if replacement else 'delete'} the {what} U+{ord(char):04X}" + (
+            f" (x{run - at})" if run - at > 1 else ""
+        ) + (" with a space" if replacement else "")
+    else:
+        new_text = text[:at] + "-" + text[at + 1 :]
+        description = f"replace the dash {char} (U+{ord(char):04X}) with a minus sign"
+        safety = Safety.REVIEW
+        notes = ("A dash outside a string is most likely a minus that a word processor or chat turned typographic.",)
+    if _still_there(new_text, err, target):
+        return None
+    return Step("FK412", err.line, new_text, safety, description, notes=notes)
+
+
+# --------------------------------------------------------------------------- FK413
+
+
+def _lines_inside_strings(text: str) -> set[int] | None:
+    """Lines that start inside a multi-line string (their leading whitespace is data)."""
+    inside: set[int] = set()
+    middle = getattr(tokenize, "FSTRING_MIDDLE", None)
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type in (tokenize.STRING, middle) and tok.end[0] > tok.start[0]:
+                inside.update(range(tok.start[0] + 1, tok.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return inside
+
+
+def _expand_indentation(text: str, width: int, skip: set[int]) -> str:
+    out = []
+    for number, line in enumerate(Source(text).lines, 1):
+        stripped = line.lstrip(" \t")
+        indent = line[: len(line) - len(stripped)]
+        if number in skip or "\t" not in indent:
+            out.append(line)
+            continue
+        column = 0
+        for ch in indent:
+            column = (column // width + 1) * width if ch == "\t" else column + 1
+        out.append(" " * column + stripped)
+    return "".join(out)
+
+
+def _repair_tabs(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
+    skip = _lines_inside_strings(text)
+    if skip is None:
+        return None
+    results = {}
+    for width in (8, 4):
+        candidate = _expand_indentation(text, width, skip)
+        after = syntax_error_of(candidate, target)
+        if after is None or not after.message.startswith(("inconsistent use of tabs", "unindent does not match", "unexpected indent", "expected an indented block")):
+            results[width] = candidate
+    if not results:
+        return None
+    if len(results) == 2:
+        try:
+            same = ast.dump(ast.parse(results[8])) == ast.dump(ast.parse(results[4]))
+        except SyntaxError:
+            same = results[8] == results[4]
+        if not same:
+            return None  # the block structure depends on the tab width: a person decides
+        return Step(
+            "FK413", err.line, results[8], Safety.SAFE,
+            "indent with spaces only (the code means the same with tabs 8 or 4 columns wide)",
+        )
+    (width, new_text), = results.items()
+    return Step(
+        "FK413",
+        err.line,
+        new_text,
+        Safety.REVIEW,
+        f"indent with spaces only, reading tabs as {width} columns (the only width that gives valid code)",
+        notes=("Check the blocks: the author's editor decided what each tab meant.",),
+    )
+
+
 # --------------------------------------------------------------------------- the table
 
 
@@ -543,6 +676,8 @@ ENTRIES: tuple[Entry, ...] = (
         _repair_assignment_in_condition,
         specific=False,
     ),
+    Entry("FK412", "invalid-character", _is_typographic, _repair_typographic, specific=False),
+    Entry("FK413", "inconsistent-indentation", _message("inconsistent use of tabs and spaces"), _repair_tabs, specific=False),
 )
 
 BY_CODE = {entry.code: entry for entry in ENTRIES}

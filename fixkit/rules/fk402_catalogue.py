@@ -1,4 +1,4 @@
-"""The FK402-FK411 catalogue rules, in code order, for the registry (`fixkit.rules`).
+"""The FK402-FK413 catalogue rules, in code order, for the registry (`fixkit.rules`).
 
 Each rule lives in its own module; this one only lists them so that the registry
 imports one name.  FK401 (parameter order) is registered on its own.
@@ -16,6 +16,8 @@ from fixkit.rules.fk408_print_statement import PrintStatement
 from fixkit.rules.fk409_missing_colon import MissingColon
 from fixkit.rules.fk410_except_comma import ExceptComma
 from fixkit.rules.fk411_assignment_in_condition import AssignmentInCondition
+from fixkit.rules.fk412_invalid_character import InvalidCharacter
+from fixkit.rules.fk413_inconsistent_indentation import InconsistentIndentation
 
 CATALOGUE_RULES = (
     PositionalAfterKeyword,
@@ -28,6 +30,8 @@ CATALOGUE_RULES = (
     MissingColon,
     ExceptComma,
     AssignmentInCondition,
+    InvalidCharacter,
+    InconsistentIndentation,
 )
 
 __all__ = ["CATALOGUE_RULES"]
