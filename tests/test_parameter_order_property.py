@@ -170,7 +170,7 @@ SNIPPETS = [
     "class A:\n    def m(self, x=1, y):\n        if x:\n            return y\n",
     "try:\n    import os\nexcept ImportError as e:\n    pass\nlambda q=1, r: q\n",
 ]
-MUTATIONS = list(",:()[]{}'\"= \n#`") + ["```", "print ", "if x = 1:", "else if"]
+MUTATIONS = list(",:()[]{}'\"= \n#`\t") + ["```", "print ", "if x = 1:", "else if", "\u201c", "\u2013", "\u00a0", "\u200b"]
 
 
 @st.composite

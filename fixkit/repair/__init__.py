@@ -1,4 +1,4 @@
-"""Repairs of mechanical syntax errors (FK401-FK411), before libcst can read a file.
+"""Repairs of mechanical syntax errors (FK401-FK413), before libcst can read a file.
 
     result = repair_source(text, target=(3, 11))
     result.text      # the repaired text, only ever one that parses (None otherwise)

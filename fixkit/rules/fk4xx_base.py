@@ -1,4 +1,4 @@
-"""The base of the FK402-FK411 rules: a catalogue entry as a rule.
+"""The base of the FK402-FK413 rules: a catalogue entry as a rule.
 
 Detection is `fixkit.repair.claims.claimed_code` (the catalogue decides which entry a
 file's syntax error belongs to); the fix repairs the whole file
