@@ -175,15 +175,15 @@ class DedupeModelsCommand(RepointImportsCommand):
         return self._delete_definitions(original_node, updated_node, names)
 
     def _delete_definitions(self, original: cst.Module, updated: cst.Module, names: set[str]) -> cst.Module:
-        if len(original.body) != len(updated.body):  # never expected: module-level splits go through AddImportsVisitor
-            raise ValueError("module body changed shape before definitions could be deleted")
+        # Matched by name, not position: a split import may have added module-level lines.
+        originals = {_defined_name(stmt): stmt for stmt in original.body if _defined_name(stmt) in names}
         body: list[cst.BaseStatement] = []
         carried: list[cst.EmptyLine] = []  # detached comments of a deleted statement
         deleted: list[tuple[str, cst.CSTNode]] = []
-        for old, new in zip(original.body, updated.body):
-            name = _defined_name(old)
-            if name in names:
-                deleted.append((name, old))
+        for new in updated.body:
+            name = _defined_name(new)
+            if name in names and name in originals:
+                deleted.append((name, originals[name]))
                 carried.extend(_detached_comments(new.leading_lines))
                 continue
             if carried:

@@ -190,13 +190,23 @@ class RepointImportsCommand(VisitorBasedCodemodCommand):
 
         top_level = self._at_module_level(original_node)
         for new_module, entries in pending:
-            if top_level:
+            # AddImportsVisitor merges into an existing `from new_module import ...`, but it
+            # cannot take one name twice (`A, A as x`: it sorts None against a str).
+            distinct = len({move.new_name for _a, move, _n in entries}) == len(entries)
+            # It also adds after the last top import: a name bound again in between would
+            # then end up bound the other way round.
+            rebound = any(self._bound_more_than_once(original_node, n or a.evaluated_name) for a, _m, n in entries)
+            if top_level and distinct and not rebound:
                 for _alias, move, asname in entries:
                     AddImportsVisitor.add_needed_import(self.context, new_module, move.new_name, asname)
             else:
                 pairs = [(move.new_name, asname) for _alias, move, asname in entries]
                 self._siblings.append(self._from_import(new_module, pairs, relative_style))
         return result
+
+    def _bound_more_than_once(self, node: cst.CSTNode, local: str) -> bool:
+        scope = self.get_metadata(ScopeProvider, node, None)
+        return scope is not None and len(scope.assignments[local]) > 1
 
     @staticmethod
     def _renamed_alias(alias: cst.ImportAlias, move: Move, asname: Optional[str]) -> cst.ImportAlias:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from libcst.codemod import CodemodContext, CodemodTest
 
 from codemods._common import Move, Target, absolute_name, module_and_package, relative_parts
@@ -152,3 +154,73 @@ def test_libcst_cli_runs_the_commands_through_the_yaml(tmp_path: Path) -> None:
         "from .core import User\nfrom app.models.analytics_models import PredictiveModel\n"
     )
     assert "columns = 3" in (models / "analytics_models.py").read_text()
+
+
+# ------------------------------------------------------------------ property: bindings
+
+
+def _bindings(text: str, package: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(scope, local name) -> (absolute module, imported name) for every from-import."""
+    import ast
+
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    tree = ast.parse(text)
+    scopes = [("<module>", tree)] + [(n.name, n) for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+    for scope, root in scopes:
+        stack = list(reversed(root.body))  # source order: the last binding of a name wins
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.ImportFrom):
+                module = absolute_name(package, "." * node.level + (node.module or ""))
+                for alias in node.names:
+                    out[(scope, alias.asname or alias.name)] = (module, alias.name)
+            elif isinstance(node, (ast.Try, ast.If)):
+                stack.extend(reversed(node.body))
+    return out
+
+
+_NAMES = ("A", "B", "C", "D")
+_statement = st.tuples(
+    st.sampled_from(["app.old", ".old", "app.other"]),
+    st.lists(st.tuples(st.sampled_from(_NAMES), st.sampled_from([None, "x", "y", "z"])), min_size=1, max_size=4,
+             unique_by=lambda t: t[1] or t[0]),
+    st.booleans(),  # parenthesized
+    st.sampled_from(["module", "function", "try"]),
+)  # fmt: skip
+
+
+def _render(statements) -> str:
+    lines: list[str] = []
+    for module, aliases, paren, where in statements:
+        names = ", ".join(f"{n} as {a}" if a else n for n, a in aliases)
+        stmt = f"from {module} import ({names},)" if paren else f"from {module} import {names}"
+        if where == "module":
+            lines.append(stmt)
+        elif where == "function":
+            lines.append(f"def f{len(lines)}():\n    {stmt}\n    return 0")
+        else:
+            lines.append(f"try:\n    {stmt}\nexcept ImportError:\n    pass")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_statement, min_size=1, max_size=4))
+def test_repoint_moves_exactly_the_moved_bindings(statements) -> None:
+    text = _render(statements)
+    path = "app/pkg/mod.py"
+    _module, package = module_and_package(path)
+    moves = ["app.old:A=app.new", "app.old:B=app.newer:Bee"]
+    out = _run(RepointImportsCommand, text, {"moves": moves}, path)
+    assert _run(RepointImportsCommand, out, {"moves": moves}, path) == out
+    before, after = _bindings(text, package), _bindings(out, package)
+    expected = {}
+    for key, (module, name) in before.items():
+        if module == "app.old" and name == "A":
+            expected[key] = ("app.new", "A")
+        elif module == "app.old" and name == "B":
+            expected[key] = ("app.newer", "Bee")
+        else:
+            expected[key] = (module, name)
+    # Python keeps the last binding of a name in a scope; both sides agree on that only
+    # when we compare what each scope finally binds, which is what _bindings returns.
+    assert after == expected
