@@ -402,6 +402,10 @@ def discover(config: Config) -> Project:
     if not root.is_dir():
         raise FixkitError(f"{root}: not a directory (fixkit plans a project directory)")
     root = root.resolve()
+    if (root / "__init__.py").is_file():
+        # Inside a package every absolute import (`from app.core import x`) would look
+        # third-party and missing; the project is the directory that holds the package.
+        raise FixkitError(f"{root} is a package (it has __init__.py): plan the project directory that contains it, {root.parent}")
     pyproject = read_pyproject(root)
     source_roots = _source_roots(root, pyproject)
 

@@ -192,3 +192,10 @@ def test_unchecked_newer_syntax_is_a_note_on_stderr_not_a_diagnosis(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["diagnoses"] == []
     assert "fixkit: note:" in result.stderr and "3.13" in result.stderr
+
+
+def test_a_package_directory_is_refused_with_the_directory_to_plan(tmp_path):
+    root = write(tmp_path / "proj", {"app/__init__.py": "", "app/routers/r.py": ROUTER})
+    result = fixkit("plan", str(root / "app"))
+    assert result.returncode == 2
+    assert f"plan the project directory that contains it, {root.resolve()}" in result.stderr
