@@ -32,7 +32,7 @@ from fixkit.model import Diagnosis, FileEdit, Fix, Safety, edit_between
 from fixkit.repair import RepairResult, repair_source, syntax_error_of
 from fixkit.repair.callsites import CallSite, Usage, decorator_usage, find_usage, rewrite_calls
 from fixkit.repair.catalogue import BY_CODE, repeated_keyword_values
-from fixkit.repair.params import Mode, ParameterRepair, SignatureInfo, default_policy
+from fixkit.repair.params import Mode, ParameterRepair, default_policy
 from fixkit.repair.source import Source
 from fixkit.textio import SourceDecodeError, decode_source
 

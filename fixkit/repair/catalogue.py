@@ -30,7 +30,7 @@ from fixkit.repair.params import (
     is_parameter_order_message,
     repair_parameter_order,
 )
-from fixkit.repair.source import Element, NotMechanical, SeparatedList, Source
+from fixkit.repair.source import NotMechanical, SeparatedList, Source
 
 
 @dataclass(frozen=True)
