@@ -114,5 +114,9 @@ def fix_shadowed_module(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
     if problems or not edits:
         return Fix(f"Merge {dead_path} into {init_path} by hand", Safety.MANUAL, notes=(*notes, *problems))
     notes.insert(0, f"moved into {init_path}: {', '.join(only_dead)} (they never ran before: {dead_path} was shadowed)")
+    if init is not None and init.all_names is not None:
+        public_moved = [n for n in only_dead if n not in init.all_names]
+        if public_moved:
+            notes.append(f"{init_path} has __all__: add {', '.join(public_moved)} there if `from {package} import *` should export them")
     summary = f"Move what only {dead_path} defines into {init_path} and delete {dead_path}"
     return Fix(summary, Safety.REVIEW, edits=(*edits, delete), notes=tuple(notes))
