@@ -42,8 +42,8 @@ def test_install_from_a_local_index_then_recheck(tmp_path: Path, venv_python: st
     assert result.installed == {"zqxfancy": "1.2"}
     assert result.missing == () and result.returncode == 0
     assert "--index-url" in result.command and result.command[0] == venv_python
-    # the environment cache was dropped: the resolver now sees the install
-    again = Resolver(python=venv_python, offline=True).resolve("zqxfancy")
+    # the environment cache was dropped: the same, long-lived resolver now sees the install
+    again = resolver.resolve("zqxfancy")
     assert again.evidence[0].source == "environment" and again.installed_version == "1.2"
     done = subprocess.run([venv_python, "-c", "import zqxfancy; print(zqxfancy.VERSION)"], capture_output=True, text=True)
     assert done.stdout.strip() == "1.2"

@@ -33,7 +33,6 @@ _SAFETY = {HIGH: Safety.SAFE, MEDIUM: Safety.REVIEW}
 # One resolver per (interpreter, index settings, mapping): a plan with many missing
 # imports probes the environment and asks the index once per name at most.
 _RESOLVERS: dict[tuple, Resolver] = {}
-_CONFLICTS: dict[tuple[str, str], list[str]] = {}
 
 
 def resolver_for(analysis: Analysis) -> Resolver:
@@ -183,14 +182,11 @@ def fix_missing_dependency(diagnosis: Diagnosis, analysis: Analysis) -> Fix | No
 
 
 def _check_conflicts(resolver: Resolver, requirement: str, notes: list[str], safety: Safety) -> Safety:
-    key = (resolver.python or sys.executable, requirement)
-    if key not in _CONFLICTS:
-        try:
-            _CONFLICTS[key] = conflicts(requirement, resolver.python)
-        except FixkitError as exc:
-            _CONFLICTS[key] = []
-            notes.append(f"conflict check skipped: {exc}")
-    problems = _CONFLICTS[key]
+    try:
+        problems = conflicts(requirement, resolver.python)  # pipdeptree runs once per interpreter
+    except FixkitError as exc:
+        problems = []
+        notes.append(f"conflict check skipped: {exc}")
     if problems:
         notes += [f"conflict: {p}" for p in problems]
         if safety is Safety.SAFE:

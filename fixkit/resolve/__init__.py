@@ -114,7 +114,6 @@ class Resolver:
     mapping: Mapping[str, str] = field(default_factory=dict)
     use_environment: bool = True
     timeout: float = 10.0
-    _env: Environment | None = field(default=None, init=False, repr=False)
     _projects: dict[str, IndexProject | None | IndexError_] = field(default_factory=dict, init=False, repr=False)
     _wheels: dict[str, set[str] | IndexError_] = field(default_factory=dict, init=False, repr=False)
     _index_down: str | None = field(default=None, init=False, repr=False)
@@ -123,9 +122,9 @@ class Resolver:
 
     @property
     def environment(self) -> Environment | None:
-        if self._env is None and self.use_environment:
-            self._env = probe(self.python)
-        return self._env
+        # through probe()'s per-interpreter cache, which `fixkit.deps.install` drops
+        # after installing: a long-lived resolver then sees the new distributions
+        return probe(self.python) if self.use_environment else None
 
     @property
     def index(self) -> str:
