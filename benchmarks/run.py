@@ -173,6 +173,8 @@ def bench_tree(label: str, root: Path, env: Path, args, truth: dict | None) -> d
     log(f"{label}: {root}")
     files, lines = tree_stats(root)
     fixkit = [sys.executable, "-m", "fixkit", "plan", ".", "--format", "json", "-o", str(root.parent / f"{root.name}.plan.json"), "--offline"]
+    if truth is None:  # a real tree: its dependencies are installed in the benchmark's venv
+        fixkit += ["--python", str(env / "bin" / "python")]
     cache = root / ".fixkit_cache"
     row: dict = {"label": label, "files": files, "lines": lines, "load_before": os.getloadavg()[0]}
 
