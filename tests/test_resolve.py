@@ -202,3 +202,21 @@ def test_a_module_added_to_the_stdlib_later_is_explained_for_an_older_target() -
     [r] = resolve(["tomllib"], python="/root/.pyenv/versions/3.10.13/bin/python", offline=True)
     assert r.distribution is None
     assert any("standard library of Python 3.1" in w and "target Python 3.10" in w for w in r.warnings)
+
+
+def test_a_side_package_with_a_generic_name_is_not_trusted() -> None:
+    # some ranked wheels ship an extra top-level package named like a project's own module
+    tables = resolve_table.load()
+    from fixkit.resolve import GENERIC_NAMES, _related
+
+    side = [k for k, v in tables.generated.items() if "." not in k and k in GENERIC_NAMES and k not in tables.curated and not _related(k, v[0].distribution)]
+    assert side, "expected the wheel listing to hold at least one such name"
+    for name in side:
+        [r] = resolve([name], offline=True, use_environment=False)
+        assert r.confidence == "low" and not r.installable, r
+
+
+@pytest.mark.parametrize("name", ["config", "services", "exceptions", "app", "models"])
+def test_common_first_party_names_are_never_high(name: str) -> None:
+    [r] = resolve([name], offline=True, use_environment=False)
+    assert r.confidence != "high"

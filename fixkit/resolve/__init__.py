@@ -306,6 +306,18 @@ class Resolver:
                 if prefix in tables.namespaces:
                     confidence = LOW
                     extra.append(f"`{prefix}` is a namespace shared by many distributions: import the subpackage you need, not `{prefix}` itself")
+                elif not _related(prefix, best.distribution):
+                    main = [m for m in tables.modules_of(best.distribution) if _related(m, best.distribution)]
+                    if main:
+                        # oci-cli ships a top-level `services`: not what `import services` means
+                        confidence = LOW if prefix.split(".")[0] in GENERIC_NAMES else MEDIUM
+                        extra.append(
+                            f"`{prefix}` is a side package of {best.distribution}, whose own package is `{main[0]}`"
+                            + (f"; `{prefix}` is more likely a module of the project itself" if confidence == LOW else "")
+                        )
+                if confidence == HIGH and prefix.split(".")[0] in GENERIC_NAMES:
+                    confidence = MEDIUM
+                    extra.append(f"`{prefix}` is a common name for a project's own module: check it is not a missing first-party module")
                 return Resolution(name, best.distribution, confidence, tuple(evidence), tuple(_dedupe(extra)), installed_version=self._installed(env, best.distribution))
         return None
 
@@ -410,6 +422,26 @@ class Resolver:
             installed_version=self._installed(env, dist_name),
             newest_version=version,
         )
+
+
+# Names projects give their own modules: a wheel that happens to ship one says little.
+GENERIC_NAMES = frozenset(
+    "app application config configs core common api apis models model lib libs server main settings helpers "
+    "helper constants db database schemas schema services service routers router middleware auth client "
+    "clients data logger log logs exceptions errors types base utils util tools scripts handlers views "
+    "controllers tasks jobs workers plugins extensions ext internal shared src modules components".split()
+)
+
+
+def _related(module: str, distribution: str) -> bool:
+    """Whether a module's name and a distribution's name share a word (`yaml`/PyYAML,
+    `attr`/attrs, `google.cloud.storage`/google-cloud-storage)."""
+    mod = module.lower().replace(".", "-").replace("_", "-")
+    dist = canonicalize_name(distribution)
+    if mod in dist or dist in mod:
+        return True
+    words = {w for w in re.split(r"[-]", dist) if len(w) >= 3} - {"python", "py"}
+    return any(w in mod for w in words) or any(len(m) >= 3 and m in dist for m in mod.split("-"))
 
 
 def _dedupe(items: Iterable[str]) -> list[str]:

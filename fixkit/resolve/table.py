@@ -34,6 +34,17 @@ class Tables:
     # every proper dotted prefix of a generated entry ("google", "google.cloud"): a
     # distribution providing such a prefix says nothing about a deeper name
     namespace_levels: frozenset[str] = frozenset()
+    _by_distribution: dict[str, list[str]] | None = None
+
+    def modules_of(self, distribution: str) -> list[str]:
+        """The modules the table says `distribution` provides, sorted."""
+        if self._by_distribution is None:
+            index: dict[str, list[str]] = {}
+            for module, entries in self.generated.items():
+                for e in entries:
+                    index.setdefault(canonicalize_name(e.distribution), []).append(module)
+            object.__setattr__(self, "_by_distribution", {k: sorted(v) for k, v in index.items()})
+        return self._by_distribution.get(canonicalize_name(distribution), [])  # type: ignore[union-attr]
 
     def rank(self, distribution: str) -> int | None:
         hit = self.known.get(canonicalize_name(distribution))
