@@ -181,6 +181,12 @@ def test_resolve_command_bad_input_is_one_line_exit_2(capsys, tmp_path) -> None:
     assert main(["resolve", "yaml", "--project", str(tmp_path / "missing")]) == 2
 
 
+def test_text_output_keeps_brackets_of_the_evidence(tmp_path, capsys) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.fixkit]\nmapping = { corp = "corp-dist" }\n')
+    assert main(["resolve", "corp", "--offline", "--project", str(tmp_path)]) == 0
+    assert "[tool.fixkit] mapping" in capsys.readouterr().out
+
+
 def test_project_mapping_is_read_from_tool_fixkit(tmp_path, capsys) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.fixkit]\nmapping = { corp_auth = "corp-auth-client" }\n')
     code = main(["resolve", "corp_auth", "--offline", "--project", str(tmp_path), "--format", "json"])

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_table(results: list[Resolution]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(show_lines=True)
@@ -59,8 +60,9 @@ def _print_table(results: list[Resolution]) -> None:
     table.add_column("evidence and warnings", overflow="fold")
     colours = {"high": "green", "medium": "yellow", "low": "red"}
     for r in results:
-        lines = [f"{e.source}: {e.detail}" for e in r.evidence]
-        lines += [f"[yellow]warning:[/] {w}" for w in r.warnings]
-        dist = r.distribution or "[red]none[/]"
-        table.add_row(r.import_name, dist, f"[{colours.get(r.confidence, 'white')}]{r.confidence}[/]", "\n".join(lines))
+        # evidence text holds brackets ("[tool.fixkit] mapping") that rich would read as markup
+        lines = [f"{escape(e.source)}: {escape(e.detail)}" for e in r.evidence]
+        lines += [f"[yellow]warning:[/] {escape(w)}" for w in r.warnings]
+        dist = escape(r.distribution) if r.distribution else "[red]none[/]"
+        table.add_row(escape(r.import_name), dist, f"[{colours.get(r.confidence, 'white')}]{r.confidence}[/]", "\n".join(lines))
     Console(soft_wrap=False).print(table)
