@@ -371,3 +371,19 @@ def test_property_requirements_files_gain_exactly_one_line(lines, newline, final
     new = add_to_text(Declaration("requirements.txt", "requirements"), text, new_name)
     added = only_added(text, new)
     assert [a.rstrip("\r\n") for a in added] == [new_name]
+
+
+def test_pep_735_dependency_groups_for_test_code(tmp_path) -> None:
+    text = (
+        '[project]\nname = "svc"\nversion = "1"\ndependencies = ["flask"]\n\n'
+        '[dependency-groups]\ndev = [\n    "pytest>=8",\n    { include-group = "lint" },\n]\nlint = ["ruff"]\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(text)
+    declaration = choose_declaration(tmp_path, "tests/test_svc.py")
+    assert declaration == Declaration("pyproject.toml", "dependency-group", "dev")
+    edit, _ = add_requirement(tmp_path, declaration, "respx>=0.21")
+    new = apply_hunks(text, edit.hunks)
+    assert only_added(text, new) == ['    "respx>=0.21",\n']
+    assert "respx>=0.21" in tomllib.loads(new)["dependency-groups"]["dev"]
+    assert [d.path for d in where_declared(tmp_path, "pytest")] == ["pyproject.toml"]
+    assert choose_declaration(tmp_path, "svc/app.py") == Declaration("pyproject.toml", "pep621")

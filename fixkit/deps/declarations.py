@@ -3,9 +3,9 @@
 Declaration files, in the order a new dependency goes into them:
 
 1. `pyproject.toml` `[project] dependencies` (PEP 621), or an optional group in
-   `[project.optional-dependencies]` when the importing code is test code and a test
-   group exists (`test`, `tests`, `testing`, `dev`) or a group is named after a
-   directory of the importing file;
+   `[project.optional-dependencies]` or a PEP 735 `[dependency-groups]` group when the
+   importing code is test code and a test group exists (`test`, `tests`, `testing`,
+   `dev`) or a group is named after a directory of the importing file;
 2. `pyproject.toml` `[tool.poetry.dependencies]` (or a Poetry group, same rule);
 3. `setup.cfg` `[options] install_requires`;
 4. a requirements file: the one `[tool.setuptools.dynamic] dependencies` names, else
@@ -71,7 +71,7 @@ class DeclarationError(ValueError):
 @dataclass(frozen=True)
 class Declaration:
     path: str  # relative to the project root, "/" separated
-    kind: str  # pep621 | pep621-optional | poetry | poetry-group | setup.cfg | requirements
+    kind: str  # pep621 | pep621-optional | dependency-group | poetry | poetry-group | setup.cfg | requirements
     group: str | None = None
 
     @property
@@ -79,6 +79,7 @@ class Declaration:
         return {
             "pep621": f"{self.path} [project] dependencies",
             "pep621-optional": f"{self.path} [project.optional-dependencies] {self.group}",
+            "dependency-group": f"{self.path} [dependency-groups] {self.group}",
             "poetry": f"{self.path} [tool.poetry.dependencies]",
             "poetry-group": f"{self.path} [tool.poetry.group.{self.group}.dependencies]",
             "setup.cfg": f"{self.path} [options] install_requires",
@@ -124,6 +125,10 @@ def find_declarations(root: Path) -> list[Declaration]:
     if isinstance(project, dict):
         for group in (project.get("optional-dependencies") or {}):
             out.append(Declaration("pyproject.toml", "pep621-optional", group))
+    groups = pyproject.get("dependency-groups")  # PEP 735 (uv, pip 25.1+)
+    if isinstance(groups, dict):
+        for group in groups:
+            out.append(Declaration("pyproject.toml", "dependency-group", group))
     poetry = pyproject.get("tool", {}).get("poetry", {})
     if isinstance(poetry, dict) and "dependencies" in poetry:
         out.append(Declaration("pyproject.toml", "poetry"))
@@ -168,6 +173,9 @@ def declared_requirements(root: Path, declaration: Declaration) -> set[str]:
         return _names(data.get("project", {}).get("dependencies", []))
     if declaration.kind == "pep621-optional":
         return _names(data.get("project", {}).get("optional-dependencies", {}).get(declaration.group, []))
+    if declaration.kind == "dependency-group":
+        items = data.get("dependency-groups", {}).get(declaration.group, [])
+        return _names([i for i in items if isinstance(i, str)])  # {include-group = ...} tables name no distribution
     if declaration.kind == "poetry":
         return {canonicalize_name(k) for k in data["tool"]["poetry"].get("dependencies", {}) if k != "python"}
     if declaration.kind == "poetry-group":
@@ -188,7 +196,7 @@ def choose_declaration(root: Path, importing_file: str | None = None) -> Declara
     dirs = set((importing_file or "").replace("\\", "/").split("/")[:-1])
     for kinds in (("pep621", "pep621-optional"), ("poetry", "poetry-group")):
         main = next((d for d in found if d.kind == kinds[0]), None)
-        groups = [d for d in found if d.kind == kinds[1]]
+        groups = [d for d in found if d.kind == kinds[1] or (kinds[0] == "pep621" and d.kind == "dependency-group")]
         if main is None and not groups:
             continue
         named = next((g for g in groups if g.group in dirs), None)
@@ -330,6 +338,8 @@ def add_to_text(declaration: Declaration, text: str, requirement: str) -> str:
             return insert_array_item(text, "project", "dependencies", requirement)
         if declaration.kind == "pep621-optional":
             return insert_array_item(text, "project.optional-dependencies", declaration.group or "", requirement)
+        if declaration.kind == "dependency-group":
+            return insert_array_item(text, "dependency-groups", declaration.group or "", requirement)
         if declaration.kind in ("poetry", "poetry-group"):
             table = "tool.poetry.dependencies" if declaration.kind == "poetry" else f"tool.poetry.group.{declaration.group}.dependencies"
             return insert_table_key(text, table, Requirement(requirement).name, poetry_constraint(requirement))
