@@ -287,3 +287,34 @@ def test_only_classes_named_in_the_group_are_touched(tmp_path: Path) -> None:
     apply(tmp_path, fix)
     tree = ast.parse((tmp_path / "app/models/core.py").read_text())
     assert [n.name for n in tree.body if isinstance(n, ast.ClassDef)] == ["User"]
+
+
+def test_string_references_resolve_to_the_kept_class(tmp_path: Path) -> None:
+    files = dict(BASE)
+    files["app/models/runs.py"] = """\
+        from sqlalchemy import ForeignKey, Integer
+        from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+        from app.database import Base
+
+
+        class Run(Base):
+            __tablename__ = "runs"
+            id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            model_id: Mapped[int] = mapped_column(ForeignKey("predictive_models.id"))
+            model = relationship("PredictiveModel")
+        """
+    write(tmp_path, files)
+    fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.SAFE
+    assert any("app/models/runs.py:11" in n and "resolve to the kept class" in n for n in fix.notes), fix.notes
+    apply(tmp_path, fix)
+    check = (
+        "import app.models, app.models.runs, app.routers.split\n"
+        "from sqlalchemy.orm import configure_mappers\n"
+        "configure_mappers()\n"
+        "from app.models.runs import Run\n"
+        "print(Run.model.property.mapper.class_.__module__)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "app.models.analytics_models", proc.stderr

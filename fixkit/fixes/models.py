@@ -165,6 +165,13 @@ def fix_duplicate_model(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
             refs = _string_references(analysis, d.model.name)
             if refs:
                 notes.append(f"string references to {d.model.name} will no longer resolve: {', '.join(refs)}")
+    if all(d.model.name == kept.name for d in removed):
+        refs = _string_references(analysis, kept.name)
+        if refs:
+            notes.append(
+                f"string references to {kept.name} ({', '.join(refs[:5])}{', ...' if len(refs) > 5 else ''}) resolve "
+                f"to the kept class: same name, same declarative registry"
+            )
     for d in dead:
         notes.append(f"{d.where} is a dead copy (the file is shadowed by a package and never imported); the FK203 fix removes it")
 
