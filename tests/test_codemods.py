@@ -224,3 +224,39 @@ def test_repoint_moves_exactly_the_moved_bindings(statements) -> None:
     # Python keeps the last binding of a name in a scope; both sides agree on that only
     # when we compare what each scope finally binds, which is what _bindings returns.
     assert after == expected
+
+
+# ------------------------------------------------------------------ the runner
+
+
+def test_runner_pool_and_sequential_agree_and_report_failures(tmp_path: Path) -> None:
+    from fixkit.codemod_runner import PARALLEL_THRESHOLD, SourceText, edits_from, run_codemod, run_on_project
+    from fixkit.config import load_config
+    from fixkit.model import apply_hunks
+    from fixkit.project import discover
+
+    moves = {"moves": ["app.old:A=app.new"]}
+    sources = [
+        SourceText(f"app/m{i}.py", f"from app.old import A, B  # {i}\n\nX = (A, B)\n", f"app.m{i}", "app")
+        for i in range(PARALLEL_THRESHOLD + 6)
+    ]
+    sources.append(SourceText("app/broken.py", "def f(:\n", "app.broken", "app"))
+    pooled = run_codemod(RepointImportsCommand, sources, moves, jobs=2)
+    sequential = run_codemod(RepointImportsCommand, sources, moves, jobs=1)
+    assert pooled == sequential
+    assert pooled["app/m3.py"].new_text == "from app.old import B  # 3\nfrom app.new import A\n\nX = (A, B)\n"
+    assert pooled["app/broken.py"].new_text is None and "cannot be parsed" in (pooled["app/broken.py"].error or "")
+
+    # On a project: texts come back, nothing is written, and edits rebuild the new text.
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/m.py").write_text("from .old import A  # keep\r\n")
+    (tmp_path / "app/bad.py").write_bytes(b"\xff\xfe not utf-8\n")
+    project = discover(load_config(tmp_path, use_cache=False))
+    results = run_on_project(project, RepointImportsCommand, ["app/m.py", "app/bad.py"], moves)
+    assert (tmp_path / "app/m.py").read_bytes() == b"from .old import A  # keep\r\n"
+    edits, problems = edits_from(project, results.values())
+    assert [e.path for e in edits] == ["app/m.py"]
+    assert problems and problems[0].startswith("app/bad.py: cannot be read")
+    old = (tmp_path / "app/m.py").read_bytes().decode()
+    assert apply_hunks(old, edits[0].hunks) == "from .new import A  # keep\r\n"
