@@ -28,7 +28,7 @@ from fixkit.resolve.wheels import BadZip, NeedMoreBytes, provided_modules, zip_n
 PYPI_SIMPLE = "https://pypi.org/simple/"
 TAIL_BYTES = 65536
 MAX_WHOLE_DOWNLOAD = 30 * 1024 * 1024
-USER_AGENT = "fixkit-resolver (+https://github.com/fixkit)"
+USER_AGENT = "fixkit-resolver"
 
 
 class IndexError_(Exception):
