@@ -226,3 +226,11 @@ def test_a_side_package_with_a_generic_name_is_not_trusted() -> None:
 def test_common_first_party_names_are_never_high(name: str) -> None:
     [r] = resolve([name], offline=True, use_environment=False)
     assert r.confidence != "high"
+
+
+def test_benchmark_script_runs() -> None:
+    # the benchmark is not timed here (machines differ); it must run and say what it did
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_resolve.py"), "--count", "200"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("resolved 200 names offline")
