@@ -22,7 +22,7 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.helpers import get_absolute_module_from_package_for_import
+from libcst.helpers import get_absolute_module_from_package_for_import, get_full_name_for_node
 from libcst.metadata import (
     Assignment,
     ParentNodeProvider,
@@ -32,7 +32,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from codemods._common import Move, absolute_name, import_from_parts, parse_all, strip_trailing_comma
+from codemods._common import Move, absolute_name, dotted_expr, import_from_parts, parse_all, strip_trailing_comma
 
 MOVE_HELP = (
     "OLD_MODULE:NAME=NEW_MODULE[:NEW_NAME]: imports of NAME from OLD_MODULE are pointed at "
@@ -109,15 +109,40 @@ class RepointImportsCommand(VisitorBasedCodemodCommand):
             {"moves": ["app.models.core:PredictiveModel=app.models.analytics_models"]},
             "app/services/ml.py",
         ),
+        (  # a module imported under a second name (a sys.path entry): every spelling repointed
+            "from models.core import User  # legacy path\nimport models.core\nimport models.core as mc\n"
+            "from models import core\n\nx = (User, models.core.User, mc.User, core.User)\n",
+            "from app.models.core import User  # legacy path\nimport app.models.core\nimport app.models.core as mc\n"
+            "from app.models import core\n\nx = (User, app.models.core.User, mc.User, core.User)\n",
+            {"module_moves": ["models.core=app.models.core"]},
+            "app/main.py",
+        ),
     )
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
-        arg_parser.add_argument("--move", dest="moves", action="append", required=True, metavar="MOVE", help=MOVE_HELP)
+        arg_parser.add_argument("--move", dest="moves", action="append", default=[], metavar="MOVE", help=MOVE_HELP)
+        arg_parser.add_argument(
+            "--move-module",
+            dest="module_moves",
+            action="append",
+            default=[],
+            metavar="OLD=NEW",
+            help="import module OLD under the name NEW instead (`from models.core import X` -> "
+            "`from app.models.core import X`, `models.core.X` -> `app.models.core.X`). Repeatable.",
+        )
 
-    def __init__(self, context: CodemodContext, moves: Sequence[Union[str, Move]]) -> None:
+    def __init__(
+        self,
+        context: CodemodContext,
+        moves: Sequence[Union[str, Move]] = (),
+        module_moves: Sequence[str] = (),
+    ) -> None:
         super().__init__(context)
         self.moves: tuple[Move, ...] = parse_all(moves)
+        self.module_moves: dict[str, str] = dict(_parse_module_move(m) for m in module_moves)
+        if not self.moves and not self.module_moves:
+            raise ValueError("nothing to do: give --move and/or --move-module")
         self._by_old: dict[tuple[str, str], Move] = {(m.old_module, m.old_name): m for m in self.moves}
         self._old_modules = {m.old_module for m in self.moves}
         # New statements for a split import that is not at module level; emitted
@@ -126,6 +151,15 @@ class RepointImportsCommand(VisitorBasedCodemodCommand):
         self._star_imported: set[str] = set()
 
     # ----------------------------------------------------------------- helpers
+
+    def _renamed_module(self, dotted: Optional[str]) -> Optional[str]:
+        """The new name of a module a module move renames (its submodules follow)."""
+        if not dotted:
+            return None
+        for old, new in self.module_moves.items():
+            if dotted == old or dotted.startswith(old + "."):
+                return new + dotted[len(old) :]
+        return None
 
     def _import_module(self, node: cst.ImportFrom) -> Optional[str]:
         try:
@@ -156,6 +190,13 @@ class RepointImportsCommand(VisitorBasedCodemodCommand):
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
         module = self._import_module(original_node)
+        renamed = self._renamed_module(module) if not original_node.relative else None
+        if renamed is not None:
+            # The same module under its canonical name: only the module part changes.
+            updated_node = updated_node.with_changes(module=dotted_expr(renamed))
+            module = renamed
+        elif not original_node.relative and module and not isinstance(updated_node.names, cst.ImportStar):
+            updated_node = self._rename_submodule_imports(module, updated_node)
         if isinstance(updated_node.names, cst.ImportStar):
             if module in self._old_modules:
                 self._star_imported.add(module)
@@ -208,6 +249,45 @@ class RepointImportsCommand(VisitorBasedCodemodCommand):
         scope = self.get_metadata(ScopeProvider, node, None)
         return scope is not None and len(scope.assignments[local]) > 1
 
+    def _rename_submodule_imports(self, module: str, node: cst.ImportFrom) -> cst.ImportFrom:
+        """`from models import core` where `models.core` moves: rewritten only when every
+        name moves to one new package under its own name (`from app.models import core`)."""
+        names = node.names
+        assert not isinstance(names, cst.ImportStar)
+        targets = {self._renamed_module(f"{module}.{alias.evaluated_name}") for alias in names}
+        if len(targets) != 1 or None in targets:
+            return node
+        parents = {t.rpartition(".")[0] for t in targets if t}  # type: ignore[union-attr]
+        lasts_match = all((self._renamed_module(f"{module}.{a.evaluated_name}") or "").endswith("." + a.evaluated_name) for a in names)
+        if len(parents) != 1 or not lasts_match or "" in parents:
+            return node
+        return node.with_changes(module=dotted_expr(parents.pop()))
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        if not self.module_moves:
+            return updated_node
+        aliases = []
+        for alias in updated_node.names:
+            renamed = self._renamed_module(alias.evaluated_name)
+            aliases.append(alias if renamed is None else alias.with_changes(name=dotted_expr(renamed)))
+        return updated_node.with_changes(names=aliases)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._module_reference(original_node, updated_node)
+
+    def _module_reference(self, original: Union[cst.Name, cst.Attribute], updated: cst.BaseExpression) -> cst.BaseExpression:
+        """`models.core` written out in the code (through `import models.core`) becomes the
+        new dotted name; an alias (`import models.core as mc` ... `mc`) stays as it is."""
+        if not self.module_moves:
+            return updated
+        written = get_full_name_for_node(original)
+        for qualified in self.get_metadata(QualifiedNameProvider, original, set()):
+            if qualified.source is QualifiedNameSource.IMPORT and qualified.name == written:
+                renamed = self._renamed_module(written)
+                if renamed is not None and written in self.module_moves:
+                    return dotted_expr(renamed).with_changes(lpar=updated.lpar, rpar=updated.rpar)  # type: ignore[union-attr]
+        return updated
+
     @staticmethod
     def _renamed_alias(alias: cst.ImportAlias, move: Move, asname: Optional[str]) -> cst.ImportAlias:
         if asname is None:
@@ -230,7 +310,7 @@ class RepointImportsCommand(VisitorBasedCodemodCommand):
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         move = self._attribute_move(original_node)
         if move is None:
-            return updated_node
+            return self._module_reference(original_node, updated_node)
         replacement = self._reference_to(original_node, move)
         # The module import that gave `core` may now be unused; removed only if so.
         RemoveImportsVisitor.remove_unused_import_by_node(self.context, original_node.value)
@@ -304,6 +384,14 @@ class RepointImportsCommand(VisitorBasedCodemodCommand):
                     asname = move.old_name if move.renamed else None
                     AddImportsVisitor.add_needed_import(self.context, move.new_module, move.new_name, asname)
         return updated_node
+
+
+def _parse_module_move(spec: str) -> tuple[str, str]:
+    old, sep, new = spec.partition("=")
+    for dotted in (old, new):
+        if not sep or not dotted or not all(part.isidentifier() for part in dotted.split(".")):
+            raise ValueError(f"a module move is OLD=NEW with dotted module names, got {spec!r}")
+    return old, new
 
 
 class _UnresolvedNames(cst.CSTVisitor):

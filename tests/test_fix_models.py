@@ -318,3 +318,51 @@ def test_string_references_resolve_to_the_kept_class(tmp_path: Path) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "app.models.analytics_models", proc.stderr
+
+
+def test_module_imported_under_two_names_is_imported_under_one(tmp_path: Path) -> None:
+    from fixkit.fixes.models import fix_module_imported_twice
+
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/database.py": BASE["app/database.py"],
+        "app/models/__init__.py": "",
+        "app/models/core.py": """\
+            from sqlalchemy import Integer
+            from sqlalchemy.orm import Mapped, mapped_column
+
+            from app.database import Base
+
+
+            class User(Base):
+                __tablename__ = "users"
+                id: Mapped[int] = mapped_column(Integer, primary_key=True)
+            """,
+        "app/main.py": """\
+            import os
+            import sys
+
+            sys.path.insert(0, os.path.dirname(__file__))
+            from models.core import User  # noqa: E402
+            import models.core
+
+            from app.models.core import User as U2
+
+            ALL = (User, U2, models.core.User)
+            """,
+    })  # fmt: skip
+    assert "already defined" in imports_ok(tmp_path, "app.main").stderr
+    analysis = analysed(tmp_path)
+    diagnosis = Diagnosis(
+        "FK302", "duplicate-model", "imported twice", "app/main.py", 5, module="app.models.core", symbol="models.core",
+        related=(Location("app/main.py", 6), Location("app/main.py", 1, note="imports it as app.models.core")),
+        data=(("canonical", "app.models.core"), ("alias", "models.core")),
+    )  # fmt: skip
+    fix = fix_module_imported_twice(diagnosis, analysis)
+    assert fix is not None and fix.safety is Safety.REVIEW and fix.paths == ("app/main.py",)
+    apply(tmp_path, fix)
+    text = (tmp_path / "app/main.py").read_text()
+    assert "from app.models.core import User  # noqa: E402\nimport app.models.core\n" in text
+    assert "ALL = (User, U2, app.models.core.User)" in text
+    assert "sys.path.insert" in text  # left for a person
+    assert imports_ok(tmp_path, "app.main").returncode == 0

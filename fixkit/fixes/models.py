@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from codemods.dedupe_models import DedupeModelsCommand
+from codemods.repoint_imports import RepointImportsCommand
 from fixkit.analysis import Analysis
 from fixkit.codemod_runner import edits_from, run_on_project
 from fixkit.facts import ModelFact
@@ -215,3 +216,41 @@ def fix_duplicate_model(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
                 ),
             )
     return Fix(summary, Safety.REVIEW if review else Safety.SAFE, edits=edits, notes=tuple(notes))
+
+
+def fix_module_imported_twice(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
+    """FK302: a models file imported as `models.core` (through a sys.path entry) and as
+    `app.models.core` runs twice.  Every import under the second name is repointed to the
+    canonical one (`codemods.repoint_imports --move-module`); the sys.path entry is left
+    for a person, who may need it for something else: review."""
+    canonical = diagnosis.datum("canonical") or diagnosis.module
+    alias = diagnosis.datum("alias") or diagnosis.symbol
+    if not canonical or not alias or canonical == alias:
+        return None
+    paths = [diagnosis.file] + [
+        loc.file for loc in diagnosis.related if not loc.note.startswith("imports it as")
+    ]
+    paths = [p for p in dict.fromkeys(paths) if p in analysis.facts]
+    results = run_on_project(analysis.project, RepointImportsCommand, paths, {"module_moves": [f"{alias}={canonical}"]})
+    edits, problems = edits_from(analysis.project, results.values())
+    left = []
+    for path, result in results.items():
+        if result.new_text is not None and alias in _imported_modules(result.new_text, ""):
+            left.append(f"{path}: still imports {alias}")
+    if problems or left or not edits:
+        why = [*problems, *left] or [f"no import of {alias} found in {', '.join(paths)}"]
+        return Fix(f"Import {canonical} under that one name by hand", Safety.MANUAL, notes=tuple(why))
+    graph = module_level_edges(analysis)
+    for path in {e.path for e in edits}:
+        facts = analysis.facts[path]
+        cycle = creates_cycle(analysis, facts.module, canonical, graph) if facts.module else None
+        if cycle and not imports_module(facts, canonical):
+            return Fix(
+                f"Import {canonical} under that one name by hand: the rewrite would close an import cycle",
+                Safety.MANUAL,
+                notes=(f"{path} would import {canonical}, which imports it back: {' -> '.join(cycle)} -> {canonical}",),
+            )
+    notes = (
+        f"the sys.path entry that makes `{alias}` importable is left in place; remove it if nothing else needs it",
+    )
+    return Fix(f"Import {canonical} under its own name everywhere, not as {alias}", Safety.REVIEW, edits=edits, notes=notes)
