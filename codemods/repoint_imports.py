@@ -254,12 +254,12 @@ class RepointImportsCommand(VisitorBasedCodemodCommand):
         name moves to one new package under its own name (`from app.models import core`)."""
         names = node.names
         assert not isinstance(names, cst.ImportStar)
-        targets = {self._renamed_module(f"{module}.{alias.evaluated_name}") for alias in names}
-        if len(targets) != 1 or None in targets:
+        targets = [self._renamed_module(f"{module}.{alias.evaluated_name}") for alias in names]
+        if any(t is None for t in targets):
             return node
-        parents = {t.rpartition(".")[0] for t in targets if t}  # type: ignore[union-attr]
-        lasts_match = all((self._renamed_module(f"{module}.{a.evaluated_name}") or "").endswith("." + a.evaluated_name) for a in names)
-        if len(parents) != 1 or not lasts_match or "" in parents:
+        parents = {t.rpartition(".")[0] for t in targets if t}
+        same_names = all(t and t.rpartition(".")[2] == a.evaluated_name for t, a in zip(targets, names))
+        if len(parents) != 1 or "" in parents or not same_names:
             return node
         return node.with_changes(module=dotted_expr(parents.pop()))
 
