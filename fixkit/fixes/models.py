@@ -105,6 +105,14 @@ def _string_references(analysis: Analysis, name: str) -> list[str]:
     return hits
 
 
+def _mentions(analysis: Analysis, path: str, names: set[str]) -> bool:
+    try:
+        text = analysis.project.read_text(path)
+    except (OSError, ValueError):
+        return True  # let the runner report the file
+    return "*" in text or any(name in text for name in names)
+
+
 def _imported_modules(text: str, package: str) -> set[str]:
     """Modules a text imports outside functions and classes (relative ones resolved)."""
     out: set[str] = set()
@@ -183,6 +191,11 @@ def fix_duplicate_model(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
             info = analysis.project.files.get(facts.path)
             if facts.module and not (info is not None and info.shadowed_by):
                 paths.add(facts.path)
+    # An importer that never spells a removed class's name (nor star-imports) has nothing
+    # to rewrite: skipping it saves a libcst parse per file on big projects.
+    removed_names = {d.model.name for d in removed}
+    removed_files = {d.path for d in removed}
+    paths = {p for p in paths if p in removed_files or _mentions(analysis, p, removed_names)}
     args = {"canonical": canonical.spec, "remove": [d.spec for d in removed]}
     results = run_on_project(analysis.project, DedupeModelsCommand, sorted(paths), args)
     edits, problems = edits_from(analysis.project, results.values())
