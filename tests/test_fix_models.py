@@ -366,3 +366,30 @@ def test_module_imported_under_two_names_is_imported_under_one(tmp_path: Path) -
     assert "ALL = (User, U2, app.models.core.User)" in text
     assert "sys.path.insert" in text  # left for a person
     assert imports_ok(tmp_path, "app.main").returncode == 0
+
+
+def test_one_module_defining_the_class_twice_is_manual(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/database.py": BASE["app/database.py"],
+        "app/models.py": """\
+            from sqlalchemy import Integer, String
+            from sqlalchemy.orm import Mapped, mapped_column
+
+            from app.database import Base
+
+
+            class M(Base):
+                __tablename__ = "m"
+                id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+            class M(Base):
+                __tablename__ = "m"
+                id: Mapped[int] = mapped_column(Integer, primary_key=True)
+                name: Mapped[str] = mapped_column(String)
+            """,
+    })  # fmt: skip
+    fix = fix_duplicate_model(duplicate("m", "M", "app/models.py", 12), analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
+    assert "keep line 12" in fix.summary and any("lines 7, 12" in n for n in fix.notes), fix

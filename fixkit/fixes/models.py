@@ -149,6 +149,16 @@ def fix_duplicate_model(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
     if canonical is None:
         return Fix(f"Choose which definition of table {table!r} to keep", Safety.MANUAL, notes=(why, *listing))
     removed = [d for d in live if d is not canonical]
+    same = [d for d in removed if d.spec == canonical.spec]
+    if same:
+        return Fix(
+            f"Delete all but one {canonical.model.name} in {canonical.path} by hand (keep line {canonical.model.line})",
+            Safety.MANUAL,
+            notes=(f"{canonical.path} defines {canonical.model.name} {len(same) + 1} times (lines "
+                   f"{', '.join(str(d.model.line) for d in sorted([canonical, *same], key=lambda d: d.model.line))}); "
+                   f"line {canonical.model.line} is the most complete",
+                   *listing),
+        )  # fmt: skip
 
     notes: list[str] = [f"keep {canonical.model.name} from {canonical.module} ({why})"]
     review = False
