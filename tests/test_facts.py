@@ -301,17 +301,20 @@ def test_null_bytes_and_bad_encoding_are_facts_not_crashes():
     assert declared.read_error is None and declared.syntax_error is None
 
 
-def test_absurd_nesting_is_unchecked_not_a_crash():
-    deep_binop = "x = " + "+".join(["1"] * 100_000) + "\n"
+def test_absurd_nesting_is_a_fact_not_a_crash():
+    deep_binop = "x = " + "+".join(["1"] * 150_000) + "\n"
     f = facts_of(deep_binop)
-    assert f.syntax_error is None or f.unchecked or f.syntax_error  # never raises
+    # Python's import fails on it too (RecursionError): a read error that blocks importers
+    assert f.read_error and "nested" in f.read_error
     nested = "x = " + "[" * 5000 + "]" * 5000 + "\n"
     g = facts_of(nested)
     assert g.syntax_error is not None or g.unchecked is not None
     # a deep but parsable expression inside a function does not break the explicit-stack walk
-    chain = "import importlib\ndef f():\n    return " + " + ".join(["importlib.import_module('app.x')"] * 3000) + "\n"
+    chain = "import importlib\ndef f():\n    return " + " + ".join(["importlib.import_module('app.x')"] * 1500) + "\n"
     h = facts_of(chain)
-    assert h.unchecked or sum(1 for i in h.imports if i.dynamic) == 3000
+    # Python compiles it (importing works), only building the ast objects hits a limit.
+    assert h.read_error is None and h.syntax_error is None
+    assert h.unchecked or sum(1 for i in h.imports if i.dynamic) == 1500
 
 
 def test_newer_syntax_raises_needs_target_instead_of_a_false_error():

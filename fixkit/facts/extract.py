@@ -1,8 +1,9 @@
 """Extract a file's facts from one `ast` parse.
 
 Everything here walks trees with explicit stacks: real code nests expressions deeply
-enough to crash recursive visitors, and `ast.parse` itself can raise RecursionError or
-MemoryError on absurd nesting (that becomes an `unchecked` note, never a crash).
+enough to crash recursive visitors.  `ast.parse` itself can raise RecursionError or
+MemoryError on absurd nesting: Python's import fails the same way, so that becomes a
+`read_error` (a diagnosis that blocks the importers), never a crash.
 
 Only the standard library is used, so the target interpreter can run this module to
 extract facts from files the running interpreter cannot parse (newer syntax):
@@ -836,8 +837,8 @@ def extract_facts(
             **base,
             syntax_error=SyntaxErrorFact(message="source code cannot contain null bytes", line=_null_line(text), column=0),
         )
-    except (RecursionError, MemoryError):
-        return FileFacts(**base, unchecked=f"too deeply nested for Python {running[0]}.{running[1]}'s parser; not checked")
+    except (RecursionError, MemoryError) as exc:
+        return _too_deep(base, text, path, exc)
     file_dir = path.rpartition("/")[0]
     extractor = _Extractor(path, module, is_package, text, file_dir)
     try:
@@ -845,6 +846,21 @@ def extract_facts(
     except (RecursionError, MemoryError):  # ast.literal_eval / get_source_segment on absurd input
         return FileFacts(**base, unchecked="too deeply nested to analyse; not checked")
     return extractor.facts(sha, lines)
+
+
+def _too_deep(base: dict, text: str, path: str, exc: BaseException) -> FileFacts:
+    """`ast.parse` gave up on deep nesting.  Building Python AST objects has a lower limit
+    than compiling, so ask the compiler itself (no code runs): if it compiles, Python can
+    import the file and it is only not analysed here; if not, importing it fails too."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return FileFacts(**base, syntax_error=_syntax_fact(error, text))
+    except (RecursionError, MemoryError) as error:
+        return FileFacts(**base, read_error=f"too deeply nested for Python's compiler ({type(error).__name__})")
+    return FileFacts(**base, unchecked=f"too deeply nested to analyse ({type(exc).__name__}); Python compiles it, so it was not checked")
 
 
 def _null_line(text: str) -> int:
