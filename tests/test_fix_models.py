@@ -9,7 +9,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 
 from fixkit.analysis import Analysis
 from fixkit.config import load_config
