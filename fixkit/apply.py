@@ -310,8 +310,19 @@ def undo(root: Path) -> UndoResult:
 # --------------------------------------------------------------------------- checks
 
 
-def parses(path: str, data: bytes, *, python: str | None = None, target_version: tuple[int, int] | None = None) -> str | None:
+def parses(
+    path: str,
+    data: bytes,
+    *,
+    python: str | None = None,
+    target_version: tuple[int, int] | None = None,
+    before: bytes | None = None,
+) -> str | None:
     """None when `data` is a valid file of its kind, else why not (one line).
+
+    The target version's grammar (`ast.parse(feature_version=...)`) is only held
+    against the new text when the file as it was (`before`) met it: a fix must not
+    make a file worse, but is not refused for syntax the project already used.
 
     Python is compiled to an AST from the bytes (so a PEP 263 coding line is honoured)
     without inheriting fixkit's own __future__ flags.  When this interpreter rejects it
@@ -330,7 +341,14 @@ def parses(path: str, data: bytes, *, python: str | None = None, target_version:
                 try:
                     ast.parse(data, filename=path, feature_version=target_version)
                 except SyntaxError as exc:
-                    return f"line {exc.lineno}: {exc.msg} (on Python {target_version[0]}.{target_version[1]})"
+                    why = f"line {exc.lineno}: {exc.msg} (on Python {target_version[0]}.{target_version[1]})"
+                    if before is None:
+                        return why
+                    try:
+                        ast.parse(before, filename=path, feature_version=target_version)
+                    except (SyntaxError, ValueError, RecursionError, MemoryError):
+                        return None  # it did not meet the target's grammar before either
+                    return why
                 except (ValueError, RecursionError, MemoryError):
                     pass
             return None
@@ -556,7 +574,8 @@ class Round:
             except ValueError as exc:
                 return f"{e.path}: {exc}"
             if data is not None:
-                why = parses(e.path, data, python=self.python, target_version=self.target_version)
+                old = state(e.path)
+                why = parses(e.path, data, python=self.python, target_version=self.target_version, before=old.data if old.exists else None)
                 if why:
                     return f"{e.path}: the result would not parse ({why})"
         return None
@@ -587,7 +606,8 @@ def write_round(root: Path, journal: Journal, chosen: Sequence[Diagnosis], state
         edit = edits[0] if len(edits) == 1 else merge_edits(edits)
         data = new_bytes(states[rel], edit)
         if data is not None:
-            why = parses(rel, data, python=python, target_version=target_version)
+            old = states[rel]
+            why = parses(rel, data, python=python, target_version=target_version, before=old.data if old.exists else None)
             if why:  # checked in choose(); a second guard costs little and protects the promise
                 raise FixkitError(f"internal: {rel} would not parse after merging ({why})")
         results[rel] = data

@@ -109,6 +109,10 @@ def test_parses_checks_python_for_the_target_version_and_toml():
     assert "line 1" in parses("m.py", b"x = = 1\n")
     assert parses("m.py", b"match = 1\nmatch x:\n    case 1: pass\n", target_version=(3, 10)) is None
     assert parses("m.py", b"match x:\n    case 1: pass\n", target_version=(3, 8)) is not None
+    # a fix is not refused for newer syntax the file already used, only for adding it
+    old = b"match x:\n    case 1: pass\n"
+    assert parses("m.py", old + b"y = 1\n", target_version=(3, 8), before=old) is None
+    assert parses("m.py", old, target_version=(3, 8), before=b"x = 1\n") is not None
     assert parses("pyproject.toml", b"[project]\nname = 'x'\n") is None
     assert "invalid TOML" in parses("pyproject.toml", b"[project\n")
 
