@@ -260,3 +260,65 @@ def test_runner_pool_and_sequential_agree_and_report_failures(tmp_path: Path) ->
     assert problems and problems[0].startswith("app/bad.py: cannot be read")
     old = (tmp_path / "app/m.py").read_bytes().decode()
     assert apply_hunks(old, edits[0].hunks) == "from .new import A  # keep\r\n"
+
+
+# ------------------------------------------------------------------ property: semantics
+
+_USE = st.sampled_from(["o.A", "o.B", "(o.A, o.B)", "o.A.upper()", "[o.A for _ in range(1)][0]"])
+_SITE = st.sampled_from(["module", "function", "function-local-A", "class", "default-arg"])
+
+
+def _program(uses) -> str:
+    lines = ["import app.old as o", "A_GLOBAL = 'unrelated'"]
+    for i, (use, site) in enumerate(uses):
+        if site == "module":
+            lines.append(f"r{i} = {use}")
+        elif site == "function":
+            lines.append(f"def _f{i}():\n    return {use}\nr{i} = _f{i}()")
+        elif site == "function-local-A":  # a local A must not capture the rewritten reference
+            lines.append(f"def _f{i}():\n    A = 'local'\n    return (A, {use})\nr{i} = _f{i}()")
+        elif site == "class":
+            lines.append(f"class _C{i}:\n    value = {use}\nr{i} = _C{i}.value")
+        else:
+            lines.append(f"def _f{i}(x={use}):\n    return x\nr{i} = _f{i}()")
+    return "\n".join(lines) + "\n"
+
+
+def _results(text: str) -> dict:
+    import types
+
+    app = types.ModuleType("app")
+    old = types.ModuleType("app.old")
+    new = types.ModuleType("app.new")
+    old.A, old.B, new.A = "old-a", "old-b", "new-a"
+    app.old, app.new = old, new  # type: ignore[attr-defined]
+    saved = {k: sys.modules.get(k) for k in ("app", "app.old", "app.new")}
+    sys.modules.update({"app": app, "app.old": old, "app.new": new})
+    try:
+        namespace: dict = {}
+        exec(compile(text, "<property>", "exec"), namespace)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                sys.modules.pop(key, None)
+            else:
+                sys.modules[key] = value
+    return {k: v for k, v in namespace.items() if k.startswith("r")}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_USE, _SITE), min_size=1, max_size=5))
+def test_repoint_attribute_uses_keep_their_meaning(uses) -> None:
+    text = _program(uses)
+    out = _run(RepointImportsCommand, text, {"moves": ["app.old:A=app.new"]}, "app/pkg/mod.py")
+    before, after = _results(text), _results(out)
+
+    def moved(value):
+        if isinstance(value, tuple):
+            return tuple(moved(v) for v in value)
+        return {"old-a": "new-a", "OLD-A": "NEW-A"}.get(value, value)
+
+    assert after == {k: moved(v) for k, v in before.items()}
+    assert "o.A" not in out  # every use of the moved name goes to the new module
+    if all(use in ("o.A", "o.A.upper()", "[o.A for _ in range(1)][0]") for use, _ in uses):
+        assert "import app.old" not in out  # the module import went with its last use
