@@ -14,7 +14,8 @@ replacement characters for bytes no codec accepts), must satisfy `check_repair`:
 
 With atheris installed (`pip install atheris`; it has wheels for CPython 3.11) this
 runs libFuzzer, coverage-guided, over a corpus written to
-`benchmarks/_work/fuzz_corpus/`; a failing input is saved by libFuzzer as `crash-*`.
+`benchmarks/_work/fuzz_corpus/`; a failing input is saved as `benchmarks/_work/crash-*`
+(`--keep-going` records every crash instead of stopping at the first).
 Otherwise hypothesis drives the structured mutations of `mutate` below, for the given
 time.  `tests/test_fuzz_repair.py` runs the same check with a small budget in CI.
 """
@@ -154,7 +155,7 @@ def _run_hypothesis(seconds: float, seeds: list[Path]) -> int:
     return 1 if failures else 0
 
 
-def _run_atheris(seconds: float, seeds: list[Path]) -> int:
+def _run_atheris(seconds: float, seeds: list[Path], keep_going: bool = False) -> int:
     import atheris
 
     corpus = ROOT / "benchmarks" / "_work" / "fuzz_corpus"
@@ -167,7 +168,10 @@ def _run_atheris(seconds: float, seeds: list[Path]) -> int:
 
     with atheris.instrument_imports():
         import fixkit.repair  # noqa: F401  (instrumented for coverage guidance)
-    atheris.Setup([sys.argv[0], f"-max_total_time={int(seconds)}", "-max_len=40000", "-timeout=30", str(corpus)], one_input)
+    flags = [f"-max_total_time={int(seconds)}", "-max_len=40000", "-timeout=30", f"-artifact_prefix={corpus.parent}/"]
+    if keep_going:  # libFuzzer's fork mode records every crash and carries on
+        flags += ["-fork=1", "-ignore_crashes=1"]
+    atheris.Setup([sys.argv[0], *flags, str(corpus)], one_input)
     atheris.Fuzz()
     return 0
 
@@ -176,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--engine", choices=("auto", "atheris", "hypothesis"), default="auto")
+    parser.add_argument("--keep-going", action="store_true", help="atheris: record every crash and carry on")
     args = parser.parse_args(argv)
     seeds = seed_files()
     engine = args.engine
@@ -187,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             engine = "hypothesis"
     print(f"fuzzing fixkit.repair with {engine} for {args.seconds:.0f}s over {len(seeds)} seed files", file=sys.stderr)
-    return _run_atheris(args.seconds, seeds) if engine == "atheris" else _run_hypothesis(args.seconds, seeds)
+    return _run_atheris(args.seconds, seeds, args.keep_going) if engine == "atheris" else _run_hypothesis(args.seconds, seeds)
 
 
 if __name__ == "__main__":

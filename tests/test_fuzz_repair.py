@@ -82,3 +82,20 @@ def test_mutate_is_deterministic_and_bounded():
 @pytest.mark.parametrize("name", ["agent_analysis.py", "oauth_manager.py"])
 def test_the_seed_backends_broken_files_are_in_the_corpus(name):
     assert any(p.name == name for p in SEEDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found by atheris (benchmarks/fuzz_repair.py): a string literal spanning lines with
+        # a non-ASCII character, then a name right after the closing quotes.  Python reports
+        # the error column past the line's end in characters (it counts bytes there), and the
+        # repair asked parso for a leaf at that position: ValueError from
+        # parso.tree.get_leaf_for_position via fixkit/repair/params.py find_signature_node.
+        '"""st\n\u4e2d"""e',
+        '"""st\n\ufffd"""e',
+        'DOC = """résumé\nnaïve café"""x\n',
+    ],
+)
+def test_regression_wide_characters_before_the_error_column(text):
+    fuzz.check_repair(text.encode("utf-8"))
