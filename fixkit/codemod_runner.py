@@ -12,20 +12,31 @@ is the text, because fixkit's plan stage turns texts into `FileEdit`s and only
 from __future__ import annotations
 
 import ast
+import hashlib
+import importlib.metadata
+import json
 import os
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, SkipFile
 
+from fixkit import __version__
+from fixkit.cache import CACHE_DIR
 from fixkit.model import FileEdit, edit_between
 from fixkit.project import Project
 from fixkit.textio import SourceDecodeError, decode_source
 
 # Below this many files a pool costs more than it saves (start-up, pickling).
 PARALLEL_THRESHOLD = 24
+# Results of earlier runs, under the project's .fixkit_cache: every plan recomputes its
+# fixes, and a libcst pass costs ~10x an ast parse, so a warm plan reuses them.
+CACHE_SUBDIR = "codemods"
+CACHE_LIMIT = 4000  # entries; the oldest go first
 
 
 @dataclass(frozen=True)
@@ -70,24 +81,102 @@ def _transform_job(job: tuple[type[Codemod], SourceText, Mapping[str, Any]]) -> 
     return transform_text(*job)
 
 
+def _fingerprint() -> str:
+    """The codemods' own source and libcst's version: a changed codemod never reuses
+    a text an older one produced (as the facts cache does with the extractor)."""
+    import codemods._common as common  # the package itself may be a namespace in an old editable install
+
+    try:
+        libcst_version = importlib.metadata.version("libcst")
+    except importlib.metadata.PackageNotFoundError:
+        libcst_version = "?"
+    digest = hashlib.sha256(f"{__version__} {libcst_version}".encode())
+    for path in sorted(Path(common.__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_FINGERPRINT: str | None = None
+
+
+def _cache_key(command: type[Codemod], source: SourceText, args: Mapping[str, Any]) -> str:
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        _FINGERPRINT = _fingerprint()
+    payload = json.dumps(
+        [_FINGERPRINT, f"{command.__module__}.{command.__qualname__}", sorted((k, repr(v)) for k, v in args.items()),
+         source.module, source.package, source.text],
+    )  # fmt: skip
+    return hashlib.sha256(payload.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _cached(cache_dir: Path, key: str) -> str | None:
+    try:
+        return (cache_dir / key).read_bytes().decode("utf-8", "surrogateescape")
+    except OSError:
+        return None
+
+
+def _store(cache_dir: Path, key: str, text: str) -> None:
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8", "surrogateescape"))
+        os.replace(tmp, cache_dir / key)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _prune(cache_dir: Path) -> None:
+    try:
+        entries = [p for p in cache_dir.iterdir() if not p.name.startswith(".tmp-")]
+        if len(entries) > CACHE_LIMIT:
+            entries.sort(key=lambda p: p.stat().st_mtime)
+            for old in entries[: len(entries) - CACHE_LIMIT]:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def run_codemod(
     command: type[Codemod],
     sources: Iterable[SourceText],
     args: Mapping[str, Any],
     *,
     jobs: int | None = None,
+    cache_dir: Path | None = None,
 ) -> dict[str, CodemodResult]:
-    """Results by path, for every source (changed or not)."""
+    """Results by path, for every source (changed or not).  With `cache_dir`, a file
+    already transformed with the same text, command and arguments is not parsed again."""
     todo = list({s.path: s for s in sources}.values())
+    results: list[CodemodResult] = []
+    keys: dict[str, str] = {}
+    if cache_dir is not None:
+        pending = []
+        for source in todo:
+            keys[source.path] = key = _cache_key(command, source, args)
+            hit = _cached(cache_dir, key)
+            if hit is None:
+                pending.append(source)
+            else:
+                results.append(CodemodResult(source.path, source.text, hit))
+        todo = pending
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        results = [transform_text(command, s, args) for s in todo]
+        fresh = [transform_text(command, s, args) for s in todo]
     else:
         # Warm the native parser before forking, as libcst's runner does.
         cst.parse_module("")
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            results = list(pool.map(_transform_job, [(command, s, args) for s in todo], chunksize=4))
-    return {r.path: r for r in results}
+            fresh = list(pool.map(_transform_job, [(command, s, args) for s in todo], chunksize=4))
+    if cache_dir is not None:
+        for result in fresh:
+            if result.new_text is not None and not result.warnings:
+                _store(cache_dir, keys[result.path], result.new_text)
+        if fresh:
+            _prune(cache_dir)
+    return {r.path: r for r in [*results, *fresh]}
 
 
 def source_of(project: Project, path: str) -> SourceText:
@@ -114,7 +203,8 @@ def run_on_project(
             sources.append(source_of(project, path))
         except (OSError, SourceDecodeError) as exc:
             failed[path] = CodemodResult(path, "", None, f"cannot be read: {exc}")
-    return {**run_codemod(command, sources, args, jobs=jobs), **failed}
+    cache_dir = project.root / CACHE_DIR / CACHE_SUBDIR if project.config.use_cache else None
+    return {**run_codemod(command, sources, args, jobs=jobs, cache_dir=cache_dir), **failed}
 
 
 def parses(text: str, path: str = "<fix>") -> bool:

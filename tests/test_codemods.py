@@ -322,3 +322,23 @@ def test_repoint_attribute_uses_keep_their_meaning(uses) -> None:
     assert "o.A" not in out  # every use of the moved name goes to the new module
     if all(use in ("o.A", "o.A.upper()", "[o.A for _ in range(1)][0]") for use, _ in uses):
         assert "import app.old" not in out  # the module import went with its last use
+
+
+def test_runner_cache_reuses_a_text_only_for_the_same_input(tmp_path: Path) -> None:
+    from fixkit.codemod_runner import SourceText, run_codemod
+
+    cache = tmp_path / "cache"
+    source = SourceText("app/m.py", "from app.old import A\n", "app.m", "app")
+    moves = {"moves": ["app.old:A=app.new"]}
+    first = run_codemod(RepointImportsCommand, [source], moves, cache_dir=cache)
+    assert first["app/m.py"].new_text == "from app.new import A\n"
+    (entry,) = list(cache.iterdir())
+    entry.write_text("# served from the cache\n")  # proves the second run reads it
+    assert run_codemod(RepointImportsCommand, [source], moves, cache_dir=cache)["app/m.py"].new_text == "# served from the cache\n"
+    other_args = run_codemod(RepointImportsCommand, [source], {"moves": ["app.old:A=app.newer"]}, cache_dir=cache)
+    assert other_args["app/m.py"].new_text == "from app.newer import A\n"
+    other_module = SourceText("app/m.py", source.text, "app.pkg.m", "app.pkg")
+    assert run_codemod(RepointImportsCommand, [other_module], moves, cache_dir=cache)["app/m.py"].new_text == "from app.new import A\n"
+    broken = SourceText("app/b.py", "def f(:\n", "app.b", "app")
+    assert run_codemod(RepointImportsCommand, [broken], moves, cache_dir=cache)["app/b.py"].error
+    assert len(list(cache.iterdir())) == 3  # failures are not cached

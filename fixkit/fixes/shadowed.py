@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from codemods.shadowed_module import MoveDefinitionsCommand
 from fixkit.analysis import Analysis
-from fixkit.codemod_runner import SourceText, edits_from, parses, run_codemod
+from fixkit.cache import CACHE_DIR
+from fixkit.codemod_runner import CACHE_SUBDIR, SourceText, edits_from, parses, run_codemod
 from fixkit.facts import FileFacts
 from fixkit.model import Diagnosis, FileEdit, Fix, Safety, edit_between, sha256_bytes
 from fixkit.project import module_name_of
@@ -100,10 +101,11 @@ def fix_shadowed_module(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
         summary = f"Delete {dead_path}: {package} (the package that shadows it) already provides everything it defines"
         return Fix(summary, Safety.REVIEW if notes else Safety.SAFE, edits=(delete,), notes=tuple(notes))
 
+    cache_dir = project.root / CACHE_DIR / CACHE_SUBDIR if project.config.use_cache else None
     args = {"source_path": dead_path, "source_module": package, "names": only_dead, "source_text": project.read_text(dead_path)}
     if init is not None:
         text = project.read_text(init_path)
-        results = run_codemod(MoveDefinitionsCommand, [SourceText(init_path, text, package, package)], args, jobs=1)
+        results = run_codemod(MoveDefinitionsCommand, [SourceText(init_path, text, package, package)], args, jobs=1, cache_dir=cache_dir)
         edits, problems = edits_from(project, results.values())
     else:  # a namespace package: the moved code starts its __init__.py
         result = run_codemod(MoveDefinitionsCommand, [SourceText(init_path, "", package, package)], args, jobs=1)[init_path]
