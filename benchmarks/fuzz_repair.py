@@ -15,7 +15,7 @@ replacement characters for bytes no codec accepts), must satisfy `check_repair`:
 With atheris installed (`pip install atheris`; it has wheels for CPython 3.11) this
 runs libFuzzer, coverage-guided, over a corpus written to
 `benchmarks/_work/fuzz_corpus/`; a failing input is saved as `benchmarks/_work/crash-*`
-(`--keep-going` records every crash instead of stopping at the first).
+(`--keep-going` saves one input per distinct failure, `_work/crash-<hash>`, and carries on).
 Otherwise hypothesis drives the structured mutations of `mutate` below, for the given
 time.  `tests/test_fuzz_repair.py` runs the same check with a small budget in CI.
 """
@@ -163,14 +163,29 @@ def _run_atheris(seconds: float, seeds: list[Path], keep_going: bool = False) ->
     for p in seeds:
         (corpus / p.relative_to(ROOT).as_posix().replace("/", "__")).write_bytes(p.read_bytes())
 
+    seen: set[str] = set()
+
     def one_input(data: bytes) -> None:
-        check_repair(data)
+        if not keep_going:
+            check_repair(data)
+            return
+        try:
+            check_repair(data)
+        except Exception as exc:  # record one input per distinct failure, then carry on
+            import hashlib
+            import traceback
+
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            signature = f"{type(exc).__name__}:{frame.filename}:{frame.lineno}"
+            if signature not in seen:
+                seen.add(signature)
+                path = corpus.parent / f"crash-{hashlib.sha1(signature.encode()).hexdigest()[:10]}"
+                path.write_bytes(data)
+                print(f"NEW FAILURE {signature}: {exc} -> {path}", file=sys.stderr, flush=True)
 
     with atheris.instrument_imports():
         import fixkit.repair  # noqa: F401  (instrumented for coverage guidance)
     flags = [f"-max_total_time={int(seconds)}", "-max_len=40000", "-timeout=30", f"-artifact_prefix={corpus.parent}/"]
-    if keep_going:  # libFuzzer's fork mode records every crash and carries on
-        flags += ["-fork=1", "-ignore_crashes=1"]
     atheris.Setup([sys.argv[0], *flags, str(corpus)], one_input)
     atheris.Fuzz()
     return 0
@@ -180,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--engine", choices=("auto", "atheris", "hypothesis"), default="auto")
-    parser.add_argument("--keep-going", action="store_true", help="atheris: record every crash and carry on")
+    parser.add_argument("--keep-going", action="store_true", help="atheris: save one input per distinct failure and carry on")
     args = parser.parse_args(argv)
     seeds = seed_files()
     engine = args.engine
