@@ -112,6 +112,12 @@ def _is_type_checking(test: ast.AST) -> bool:
     return _last(_name_of(test)) == "TYPE_CHECKING"
 
 
+_PLAIN_STATEMENTS = frozenset(
+    {ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Pass, ast.Break, ast.Continue,
+     ast.Raise, ast.Delete, ast.Global, ast.Nonlocal, ast.Assert}
+)
+
+
 class _Ctx:
     __slots__ = ("scope", "guarded", "type_checking", "conditional", "loops")
 
@@ -178,6 +184,8 @@ class _Extractor:
                 stack.append((child, ctx))
 
     def _statement(self, node: ast.stmt, ctx: _Ctx, stack) -> None:
+        if ctx.scope == "function" and type(node) in _PLAIN_STATEMENTS and not self.scan_exprs and not self.scan_sys_path:
+            return  # nothing in a function's plain statement can import or define at module level
         # Names bound only under `if TYPE_CHECKING:` do not exist at runtime.
         module_level = ctx.scope == "module" and not ctx.type_checking
         if isinstance(node, ast.Import):
@@ -593,7 +601,7 @@ class _Extractor:
         out = []
         for element in elements:
             if isinstance(element, ast.Call) and _call_name(element) in CONSTRAINT_CALLS:
-                out.append(ast.get_source_segment(self.text, element) or _call_name(element))
+                out.append(self._segment(element) or _call_name(element))
         return out
 
     def _core_table(self, name: str, node: ast.AST, call: ast.Call) -> None:
@@ -609,7 +617,7 @@ class _Extractor:
                     col = _literal(arg.args[0])
                     columns.append(col if isinstance(col, str) else "?")
                 elif _call_name(arg) in CONSTRAINT_CALLS:
-                    constraints.append(ast.get_source_segment(self.text, arg) or _call_name(arg))
+                    constraints.append(self._segment(arg) or _call_name(arg))
         extend = any(k.arg == "extend_existing" and _literal(k.value) is True for k in call.keywords)
         self.models.append(
             ModelFact(
@@ -624,6 +632,24 @@ class _Extractor:
                 extend_existing=extend,
             )
         )
+
+    def _segment(self, node: ast.AST) -> str:
+        """The source text of `node` (ast.get_source_segment splits the whole file on
+        every call; this splits it once)."""
+        lines = self.__dict__.get("_lines")
+        if lines is None:
+            lines = self.__dict__["_lines"] = self.text.splitlines(keepends=True)
+        start, end = node.lineno - 1, (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+        if start < 0 or end >= len(lines):
+            return ""
+        # Columns are UTF-8 byte offsets.
+        first = lines[start].encode("utf-8")
+        if start == end:
+            return first[node.col_offset : node.end_col_offset].decode("utf-8", "replace")  # type: ignore[attr-defined]
+        parts = [first[node.col_offset :].decode("utf-8", "replace")]  # type: ignore[attr-defined]
+        parts.extend(lines[start + 1 : end])
+        parts.append(lines[end].encode("utf-8")[: node.end_col_offset].decode("utf-8", "replace"))  # type: ignore[attr-defined]
+        return "".join(parts)
 
     # ------------------------------------------------------------------ result
 
@@ -843,7 +869,7 @@ def extract_facts(
     extractor = _Extractor(path, module, is_package, text, file_dir)
     try:
         extractor.run(tree)
-    except (RecursionError, MemoryError):  # ast.literal_eval / get_source_segment on absurd input
+    except (RecursionError, MemoryError):  # ast.literal_eval on absurd input
         return FileFacts(**base, unchecked="too deeply nested to analyse; not checked")
     return extractor.facts(sha, lines)
 
