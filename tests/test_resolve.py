@@ -234,3 +234,21 @@ def test_benchmark_script_runs() -> None:
     done = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_resolve.py"), "--count", "200"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("resolved 200 names offline")
+
+
+@pytest.mark.network
+def test_regeneration_reads_real_wheels(tmp_path) -> None:
+    import socket
+
+    try:
+        socket.create_connection(("pypi.org", 443), timeout=5).close()
+    except OSError:
+        pytest.skip("pypi.org is not reachable")
+    from fixkit.resolve.regenerate import main as regenerate
+
+    ranking = tmp_path / "ranking.tsv"
+    ranking.write_text("name\trank\nPyYAML\t1\nprotobuf\t2\nbleach\t3\n")
+    assert regenerate(["--ranking", str(ranking), "--top", "3", "--output", str(tmp_path / "out"), "--workers", "3"]) == 0
+    rows = [line.split("\t")[:2] for line in (tmp_path / "out" / "generated.tsv").read_text().splitlines()[1:]]
+    assert ["yaml", "PyYAML"] in rows and ["google.protobuf", "protobuf"] in rows and ["bleach", "bleach"] in rows
+    assert "google" in (tmp_path / "out" / "namespaces.txt").read_text().split()

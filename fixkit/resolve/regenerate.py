@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ranking", type=Path)
     parser.add_argument("--top", type=int, default=4000)
     parser.add_argument("--workers", type=int, default=24)
+    parser.add_argument("--output", type=Path, default=DATA, help="directory to write the tables to (default: the shipped data)")
     args = parser.parse_args(argv)
     if args.verify_curated:
         return verify_curated(args.workers)
@@ -190,18 +191,19 @@ def main(argv: list[str] | None = None) -> int:
                 if keep(module, ns):
                     rows.append((module, name, rank_of[canonicalize_name(name)], filename))
 
-    DATA.mkdir(exist_ok=True)
+    out_dir = args.output
+    out_dir.mkdir(parents=True, exist_ok=True)
     rows = compact(rows)
     rows.sort(key=lambda r: (r[0].lower(), r[2]))
-    with (DATA / "generated.tsv").open("w", encoding="utf-8", newline="\n") as fh:
+    with (out_dir / "generated.tsv").open("w", encoding="utf-8", newline="\n") as fh:
         fh.write("# import\tdistribution\trank\tsource wheel (regenerate: python -m fixkit.resolve.regenerate)\n")
         for module, dist, rank, filename in rows:
             fh.write(f"{module}\t{dist}\t{rank}\t{filename}\n")
-    with (DATA / "known.tsv").open("w", encoding="utf-8", newline="\n") as fh:
+    with (out_dir / "known.tsv").open("w", encoding="utf-8", newline="\n") as fh:
         fh.write("# distribution\tdownload rank (1 = most downloaded)\n")
         for name, rank in ranking:
             fh.write(f"{name}\t{rank}\n")
-    with (DATA / "namespaces.txt").open("w", encoding="utf-8", newline="\n") as fh:
+    with (out_dir / "namespaces.txt").open("w", encoding="utf-8", newline="\n") as fh:
         fh.write("# top-level names that are namespace packages (no __init__) in a ranked wheel\n")
         for ns in sorted(namespaces - NOISE):
             fh.write(ns + "\n")
