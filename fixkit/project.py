@@ -10,10 +10,8 @@ ignore) and names every file the way the import system would.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
-import stat
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -265,13 +263,6 @@ def _links_upwards(root: Path, path: str) -> bool:
     return here == target or target in here.parents
 
 
-def is_regular_file(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        return False
-
-
 # ----------------------------------------------------------------------------- naming
 
 
@@ -410,8 +401,9 @@ def discover(config: Config) -> Project:
     source_roots = _source_roots(root, pyproject)
 
     ignore = IgnoreRules()
-    if (root / ".gitignore").is_file():
-        ignore.add_file("", root / ".gitignore")
+    for ignore_file in (root / ".git" / "info" / "exclude", root / ".gitignore"):
+        if ignore_file.is_file():
+            ignore.add_file("", ignore_file)
     for pattern in config.exclude:
         ignore.add("", pattern)
     extension_paths: list[str] = []
@@ -477,7 +469,3 @@ def discover(config: Config) -> Project:
         extensions=frozenset(extensions),
         script_modules=_script_modules(pyproject),
     )
-
-
-def matches_any(module: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(module, p) for p in patterns)

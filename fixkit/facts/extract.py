@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import os
 import pickle
 import sys
 import warnings
