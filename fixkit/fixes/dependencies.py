@@ -15,6 +15,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 from fixkit.analysis import Analysis
 from fixkit.deps.declarations import DeclarationError, add_requirements, choose_declaration, where_declared
 from fixkit.deps.install import conflicts
@@ -132,7 +135,7 @@ def fix_missing_dependency(diagnosis: Diagnosis, analysis: Analysis) -> Fix | No
         if more.distribution is None or more.stdlib:
             notes.append(f"`{other}`: no distribution found: declare it by hand")
             continue
-        if more.distribution == resolution.distribution or any(r.split(">=")[0] == more.distribution for r in extra):
+        if canonicalize_name(more.distribution) in {canonicalize_name(Requirement(r).name) for r in (requirement, *extra)}:
             continue
         other_spec, _ = _specifier(resolver, more, requires_python)
         extra.append(f"{more.distribution}{other_spec}")
@@ -143,7 +146,7 @@ def fix_missing_dependency(diagnosis: Diagnosis, analysis: Analysis) -> Fix | No
         safety = _check_conflicts(resolver, extra[-1], notes, safety)
 
     wanted = [requirement, *extra]
-    undeclared = [r for r in wanted if not where_declared(root, r.split(">=")[0])]
+    undeclared = [r for r in wanted if not where_declared(root, Requirement(r).name)]
     declared = [r for r in wanted if r not in undeclared]
     if declared:
         notes.append("already declared: " + ", ".join(declared))
