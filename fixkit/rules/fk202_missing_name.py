@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Iterable
 
 from fixkit.model import Diagnosis
@@ -90,6 +91,10 @@ When exactly one other first-party module defines the name, the fix repoints the
             importers = sorted({f.module for f, _ in group})
             definers = [m for m in analysis.definers(name) if m != module]
             hint = f"; defined in {', '.join(definers)}" if definers else ""
+            target = analysis.facts_of(module)
+            close = difflib.get_close_matches(name, sorted(target.defined_names), n=1, cutoff=0.8) if target else []
+            if close and not definers:
+                hint = f"; did you mean `{close[0]}`?"
             out.append(
                 Diagnosis(
                     code=self.code,
@@ -101,7 +106,13 @@ When exactly one other first-party module defines the name, the fix repoints the
                     module=module,
                     symbol=name,
                     related=related(group),
-                    data=(raises_in(*importers), ("names", name), ("importers", " ".join(importers)), ("definers", " ".join(definers))),
+                    data=(
+                        raises_in(*importers),
+                        ("names", name),
+                        ("importers", " ".join(importers)),
+                        ("definers", " ".join(definers)),
+                        ("did-you-mean", close[0] if close else ""),
+                    ),
                 )
             )
         return out
