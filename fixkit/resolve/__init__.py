@@ -254,6 +254,8 @@ class Resolver:
         if hit is None:
             return None
         prefix, dists = hit
+        if prefix != name and prefix in _table.load().namespaces:
+            return None  # pkgutil-style `backports/__init__.py`: says nothing about backports.x
         dist = dists[0]
         version = env.dists.get(dist)
         detail = f"{dist} {version} is installed in {env.python} and provides `{prefix}`"
