@@ -78,3 +78,16 @@ def test_low_confidence_is_never_installed(tmp_path: Path, venv_python: str) -> 
 def test_bad_requirement_is_a_fixkit_error(venv_python: str) -> None:
     with pytest.raises(FixkitError, match="not a requirement"):
         install(["not a requirement !!"], venv_python)
+
+
+def test_an_installed_pkgutil_namespace_root_does_not_answer_for_its_siblings(tmp_path: Path, venv_python: str, hermetic_pip: None) -> None:
+    # backports.* distributions each ship backports/__init__.py: having one installed
+    # says nothing about which distribution provides backports.zoneinfo
+    with LocalIndex(tmp_path / "index") as index:
+        index.add("backports-zqxfake", "1.0", {"backports/__init__.py": "", "backports/zqxfake/__init__.py": ""})
+        assert install(["backports-zqxfake"], venv_python, index_url=index.url, extra_args=["--no-deps"]).ok
+    r = Resolver(python=venv_python, offline=True).resolve("backports.zoneinfo")
+    assert r.distribution is not None and r.distribution.lower() == "backports-zoneinfo"
+    assert r.evidence[0].source != "environment"
+    own = Resolver(python=venv_python, offline=True).resolve("backports")
+    assert own.evidence[0].source == "environment"
