@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import ast
 import datetime as _dt
-import hashlib
 import json
 import os
 import stat
