@@ -51,8 +51,9 @@ spec = json.loads(sys.argv[1])
 t0 = time.perf_counter()
 proc = subprocess.run(spec["cmd"], cwd=spec["cwd"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 wall = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"wall": wall, "maxrss_kb": rss, "rc": proc.returncode, "stderr": proc.stderr.decode(errors="replace")[-1500:]}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss = usage.ru_maxrss
+print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kb": rss, "rc": proc.returncode, "stderr": proc.stderr.decode(errors="replace")[-1500:]}))
 """
 
 
@@ -152,10 +153,11 @@ def series(name: str, cmd: list[str], cwd: Path, repeat: int, before=None, ok_co
     runs = [measure(cmd, cwd, before) for _ in range(repeat)]
     bad = [r for r in runs if r["rc"] not in ok_codes]
     walls = [r["wall"] for r in runs]
-    result = {"median": statistics.median(walls), "min": min(walls), "max": max(walls), "maxrss_mb": max(r["maxrss_kb"] for r in runs) / 1024, "rc": runs[-1]["rc"], "runs": walls}
+    result = {"median": statistics.median(walls), "min": min(walls), "max": max(walls), "cpu": statistics.median(r["cpu"] for r in runs),
+              "maxrss_mb": max(r["maxrss_kb"] for r in runs) / 1024, "rc": runs[-1]["rc"], "runs": walls}
     if bad:
         result["error"] = f"exit {bad[0]['rc']}: {bad[0]['stderr'].strip().splitlines()[-1] if bad[0]['stderr'].strip() else ''}"
-    log(f"  {name:<16} median {result['median']:.3f}s  peak {result['maxrss_mb']:.0f} MB" + (f"  ERROR {result['error']}" if bad else ""))
+    log(f"  {name:<16} median {result['median']:.3f}s  cpu {result['cpu']:.3f}s  peak {result['maxrss_mb']:.0f} MB" + (f"  ERROR {result['error']}" if bad else ""))
     return result
 
 
@@ -273,6 +275,14 @@ def markdown(rows: list[dict], args) -> str:
             f"{r['fixkit_cold']['maxrss_mb']:.0f} / {r['deptry']['maxrss_mb']:.0f} / {r['floor']['maxrss_mb']:.0f} | {faults} | "
             f"{r.get('load_before', 0):.1f}→{r.get('load_after', 0):.1f} |"
         )
+    # CPU seconds (user + system of the command and every process it waited for) barely
+    # move with the machine's load, unlike wall time: the second table to read when busy.
+    lines += ["", "CPU seconds (user + system, all processes of the command; median):", "",
+              "| tree | fixkit cold | warm | 1 changed | deptry | ruff | ast pool | cold/deptry | cold/pool | warm/cold | changed/cold |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        c, w, ch, d, ru, fl = (r[k].get("cpu", 0.0) for k in ("fixkit_cold", "fixkit_warm", "fixkit_changed", "deptry", "ruff", "floor"))
+        lines.append(f"| {r['label']} | {c:.2f} | {w:.2f} | {ch:.2f} | {d:.2f} | {ru:.2f} | {fl:.2f} | {ratio(c, d)} | {ratio(c, fl)} | {ratio(w, c)} | {ratio(ch, c)} |")
     synth = [r for r in rows if r["label"].startswith("synthetic")]
     growth = []
     for a, b in zip(synth, synth[1:]):
