@@ -387,3 +387,14 @@ def test_pep_735_dependency_groups_for_test_code(tmp_path) -> None:
     assert "respx>=0.21" in tomllib.loads(new)["dependency-groups"]["dev"]
     assert [d.path for d in where_declared(tmp_path, "pytest")] == ["pyproject.toml"]
     assert choose_declaration(tmp_path, "svc/app.py") == Declaration("pyproject.toml", "pep621")
+
+
+def test_legacy_poetry_dev_dependencies(tmp_path) -> None:
+    text = '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.10"\n\n[tool.poetry.dev-dependencies]\npytest = "^7"\n'
+    (tmp_path / "pyproject.toml").write_text(text)
+    declaration = choose_declaration(tmp_path, "tests/test_x.py")
+    assert declaration.kind == "poetry-dev"
+    new = add_to_text(declaration, text, "respx>=0.21")
+    assert only_added(text, new) == ['respx = ">=0.21"\n']
+    assert tomllib.loads(new)["tool"]["poetry"]["dev-dependencies"]["respx"] == ">=0.21"
+    assert [d.kind for d in where_declared(tmp_path, "pytest")] == ["poetry-dev"]

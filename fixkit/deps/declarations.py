@@ -71,7 +71,7 @@ class DeclarationError(ValueError):
 @dataclass(frozen=True)
 class Declaration:
     path: str  # relative to the project root, "/" separated
-    kind: str  # pep621 | pep621-optional | dependency-group | poetry | poetry-group | setup.cfg | requirements
+    kind: str  # pep621 | pep621-optional | dependency-group | poetry | poetry-group | poetry-dev | setup.cfg | requirements
     group: str | None = None
 
     @property
@@ -82,6 +82,7 @@ class Declaration:
             "dependency-group": f"{self.path} [dependency-groups] {self.group}",
             "poetry": f"{self.path} [tool.poetry.dependencies]",
             "poetry-group": f"{self.path} [tool.poetry.group.{self.group}.dependencies]",
+            "poetry-dev": f"{self.path} [tool.poetry.dev-dependencies]",
             "setup.cfg": f"{self.path} [options] install_requires",
             "requirements": self.path,
         }.get(self.kind, self.path)
@@ -135,6 +136,8 @@ def find_declarations(root: Path) -> list[Declaration]:
         for group, body in (poetry.get("group") or {}).items():
             if isinstance(body, dict) and "dependencies" in body:
                 out.append(Declaration("pyproject.toml", "poetry-group", group))
+        if isinstance(poetry.get("dev-dependencies"), dict):  # Poetry < 1.2
+            out.append(Declaration("pyproject.toml", "poetry-dev", "dev"))
     setup_cfg = root / "setup.cfg"
     if setup_cfg.is_file():
         parser = configparser.ConfigParser(interpolation=None)
@@ -180,6 +183,8 @@ def declared_requirements(root: Path, declaration: Declaration) -> set[str]:
         return {canonicalize_name(k) for k in data["tool"]["poetry"].get("dependencies", {}) if k != "python"}
     if declaration.kind == "poetry-group":
         return {canonicalize_name(k) for k in data["tool"]["poetry"]["group"][declaration.group].get("dependencies", {})}
+    if declaration.kind == "poetry-dev":
+        return {canonicalize_name(k) for k in data["tool"]["poetry"].get("dev-dependencies", {})}
     return set()
 
 
@@ -196,7 +201,7 @@ def choose_declaration(root: Path, importing_file: str | None = None) -> Declara
     dirs = set((importing_file or "").replace("\\", "/").split("/")[:-1])
     for kinds in (("pep621", "pep621-optional"), ("poetry", "poetry-group")):
         main = next((d for d in found if d.kind == kinds[0]), None)
-        groups = [d for d in found if d.kind == kinds[1] or (kinds[0] == "pep621" and d.kind == "dependency-group")]
+        groups = [d for d in found if d.kind == kinds[1] or (kinds[0] == "pep621" and d.kind == "dependency-group") or (kinds[0] == "poetry" and d.kind == "poetry-dev")]
         if main is None and not groups:
             continue
         named = next((g for g in groups if g.group in dirs), None)
@@ -340,8 +345,11 @@ def add_to_text(declaration: Declaration, text: str, requirement: str) -> str:
             return insert_array_item(text, "project.optional-dependencies", declaration.group or "", requirement)
         if declaration.kind == "dependency-group":
             return insert_array_item(text, "dependency-groups", declaration.group or "", requirement)
-        if declaration.kind in ("poetry", "poetry-group"):
-            table = "tool.poetry.dependencies" if declaration.kind == "poetry" else f"tool.poetry.group.{declaration.group}.dependencies"
+        if declaration.kind in ("poetry", "poetry-group", "poetry-dev"):
+            table = {
+                "poetry": "tool.poetry.dependencies",
+                "poetry-dev": "tool.poetry.dev-dependencies",
+            }.get(declaration.kind, f"tool.poetry.group.{declaration.group}.dependencies")
             return insert_table_key(text, table, Requirement(requirement).name, poetry_constraint(requirement))
     except TomlEditError as exc:
         raise DeclarationError(f"{declaration.label}: {exc}") from None
