@@ -69,7 +69,9 @@ class Hunk:
     def overlaps(self, other: "Hunk") -> bool:
         """True when the two cannot both be applied to one text unambiguously."""
         if self.start == self.end and other.start == other.end:
-            return self.start == other.start  # two insertions at one point: order unknown
+            # Two insertions at one point compose: both are kept, in the order the
+            # fixes come (a requirement line per missing package, say).
+            return False
         if self.start == self.end:
             return other.start < self.start < other.end
         if other.start == other.end:

@@ -37,8 +37,9 @@ def test_disjoint_edits_merge_and_overlapping_ones_conflict():
         merge_edits([a, c])
 
 
-def test_insertions_at_one_point_conflict():
-    assert Hunk(2, 2, "x\n").overlaps(Hunk(2, 2, "y\n"))
+def test_insertions_at_one_point_compose_in_order():
+    assert not Hunk(2, 2, "x\n").overlaps(Hunk(2, 2, "y\n"))
+    assert apply_hunks("a\nb\n", [Hunk(2, 2, "x\n"), Hunk(2, 2, "y\n")]) == "a\nx\ny\nb\n"
     assert not Hunk(2, 2, "x\n").overlaps(Hunk(2, 3, "y\n"))
     assert Hunk(3, 3, "x\n").overlaps(Hunk(2, 4, "y\n"))
 
