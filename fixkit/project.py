@@ -235,7 +235,10 @@ def _walk(root: Path, ignore: IgnoreRules, extensions: list[str] | None = None) 
                 is_dir = False
             if is_dir:
                 if name in SKIP_DIRS or name.endswith(".egg-info"):
-                    continue
+                    # build/ and dist/ are build output, unless they are a package of
+                    # the project (pip._internal.operations.build).
+                    if name not in ("build", "dist") or not os.path.exists(os.path.join(entry.path, "__init__.py")):
+                        continue
                 if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     continue  # a virtualenv, whatever it is called
                 if ignore.ignored(rel, True):

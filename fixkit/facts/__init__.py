@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# Attributes every module has without defining them (`from pip import __file__`).
+IMPLICIT_MODULE_NAMES = frozenset(
+    {"__name__", "__doc__", "__file__", "__spec__", "__loader__", "__package__", "__path__", "__builtins__", "__cached__", "__dict__"}
+)
+
+
 @dataclass(frozen=True)
 class ImportFact:
     """One imported module (an `import a, b` statement gives two facts).
@@ -126,13 +132,24 @@ class FileFacts:
     # Added: module-level classes with their bases as written, to follow a model's
     # metadata through abstract intermediate bases (`class Timestamped(Base)`).
     class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Added: module-level `other.NAME = value` assignments, as (other, NAME): a module
+    # injecting a name into another one (sqlalchemy's `type_api.NULLTYPE = NULLTYPE`).
+    attribute_assignments: tuple[tuple[str, str], ...] = ()
+    # Added: the module installs an import hook or replaces a sys.modules entry
+    # (sys.meta_path / sys.path_hooks / `sys.modules[...] = `): its names and
+    # submodules cannot be known statically.
+    import_hook: bool = False
 
     def defines(self, name: str) -> bool | None:
         """True/False whether `from this_module import name` works; None when unknowable."""
         if self.has_getattr:
             return None
+        if name in IMPLICIT_MODULE_NAMES:
+            return True
         if name in self.defined_names or any(d.name == name for d in self.definitions):
             return True
+        if self.import_hook:
+            return None  # it rewrites the import system: anything may appear
         if any(i.star for i in self.imports if i.scope == "module"):
             return None  # resolved against the star-imported modules by the graph
         return False

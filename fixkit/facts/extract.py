@@ -153,6 +153,8 @@ class _Extractor:
         self.roots: list[str] = []
         self.sys_path_dirs: list[str] = []
         self.class_bases: list[tuple[str, tuple[str, ...]]] = []
+        self.attribute_assignments: list[tuple[str, str]] = []
+        self.import_hook = "sys.meta_path" in text or "sys.path_hooks" in text
         # Expression nodes are only walked when the file can contain a dynamic import
         # or sys.path change: statements alone give everything else, and skipping the
         # expressions of files without them keeps extraction close to `ast.parse` speed.
@@ -436,6 +438,11 @@ class _Extractor:
         else:
             targets = [node.target]
             value = node.value
+        for t in targets:
+            if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name):
+                self.attribute_assignments.append((t.value.id, t.attr))
+            elif isinstance(t, ast.Subscript) and _name_of(t.value) == "sys.modules":
+                self.import_hook = True
         names = [n for t in targets for n in _target_names(t)]
         if not isinstance(node, ast.AugAssign):
             for name in names:
@@ -670,6 +677,8 @@ class _Extractor:
             metadata_roots=tuple(dict.fromkeys(self.roots)),
             sys_path_dirs=tuple(dict.fromkeys(self.sys_path_dirs)),
             class_bases=tuple(self.class_bases),
+            attribute_assignments=tuple(dict.fromkeys(self.attribute_assignments)),
+            import_hook=self.import_hook,
         )
 
 

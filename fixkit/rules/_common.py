@@ -49,9 +49,11 @@ def defines(analysis: "Analysis", module: str, name: str, _seen: set[str] | None
         return None
     assert facts is not None
     answer = facts.defines(name)
+    if answer is False and name in injected_names(analysis).get(module, ()):
+        return True  # another module assigns it: `type_api.NULLTYPE = NULLTYPE`
     if answer is not None:
         return answer
-    if facts.has_getattr:
+    if facts.has_getattr or facts.import_hook:
         return None
     seen = _seen if _seen is not None else set()
     seen.add(module)
@@ -77,6 +79,28 @@ def defines(analysis: "Analysis", module: str, name: str, _seen: set[str] | None
         if sub is None:
             unknown = True
     return None if unknown else False
+
+
+def injected_names(analysis: "Analysis") -> dict[str, set[str]]:
+    """Names modules assign into other first-party modules (`other.NAME = value` at module
+    level, `other` imported), by the module they land in.  Computed once per analysis."""
+    cache = analysis.__dict__.get("_injected_names")
+    if cache is not None:
+        return cache
+    cache = {}
+    for facts in analysis.facts.values():
+        if not facts.attribute_assignments:
+            continue
+        for base, attr in facts.attribute_assignments:
+            definition = next((d for d in reversed(facts.definitions) if d.name == base and d.kind == "import"), None)
+            if definition is None or not definition.source_module:
+                continue
+            target = definition.source_module
+            if definition.source_name is not None:
+                target = f"{definition.source_module}.{definition.source_name}"
+            cache.setdefault(target, set()).add(attr)
+    analysis.__dict__["_injected_names"] = cache
+    return cache
 
 
 def raises_in(*modules: str) -> tuple[str, str]:

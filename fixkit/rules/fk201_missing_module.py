@@ -41,6 +41,13 @@ candidates and is `manual`.
         Example({"app/mod.py": "try:\n    from app.optional import x\nexcept ImportError:\n    x = None\n"}),
         Example({"app/mod.py": "def f():\n    from app.gone import x\n"}),
         Example({"app/mod.py": "from app._native.sub import fast\n", "app/_native.cpython-311-x86_64-linux-gnu.so": ""}, note="a compiled module"),
+        Example(
+            {"app/mod.py": "from app.extern.packaging import version\n",
+             "app/extern/__init__.py": "import sys\nclass VendorImporter:\n    pass\nsys.meta_path.append(VendorImporter())\n"},
+            note="a vendoring import hook provides the submodules",
+        ),
+        Example({"app/mod.py": "from app.operations.build import wheel\n", "app/operations/build/__init__.py": "", "app/operations/build/wheel.py": ""},
+                note="a package named build is not build output"),
     )
     INVALID = (
         Example(
@@ -62,11 +69,12 @@ candidates and is `manual`.
 
     def find(self, analysis) -> Iterable[Diagnosis]:
         project = analysis.project
+        hooked = {f.module for f in analysis.facts.values() if f.module and f.import_hook}
         groups: dict[str, list] = {}
         for facts, imp in executed_imports(analysis):
             if not project.is_first_party(imp.module):
                 continue
-            missing = first_missing(project, imp.module)
+            missing = first_missing(project, imp.module, hooked)
             if missing is not None:
                 groups.setdefault(missing, []).append((facts, imp))
         out = []
@@ -120,11 +128,14 @@ candidates and is `manual`.
         return call_fixer("imports", "fix_missing_module", diagnosis, analysis)
 
 
-def first_missing(project, module: str) -> str | None:
-    """The shortest prefix of `module` that does not exist in the project, if any."""
+def first_missing(project, module: str, hooked: set[str] | None = None) -> str | None:
+    """The shortest prefix of `module` that does not exist in the project, if any.
+    `hooked`: modules whose import installs an import hook (their submodules may exist)."""
     parts = module.split(".")
     for i in range(1, len(parts) + 1):
         prefix = ".".join(parts[:i])
+        if hooked is not None and i > 1 and ".".join(parts[: i - 1]) in hooked:
+            return None  # its package installs an import hook (a vendoring importer, ...)
         if prefix in project.extensions:
             return None  # a compiled module may provide submodules itself: unknowable
         if not project.module_exists(prefix):

@@ -64,6 +64,16 @@ When exactly one other first-party module defines the name, the fix repoints the
         Example({"app/mod.py": "from app.lib import x\n", "app/lib.py": "from app.impl import *\n", "app/impl.py": "x = 1\n"}),
         Example({"app/mod.py": "from app.lib import x\n", "app/lib.py": "from os.path import *\n"}, note="third-party star: unknowable"),
         Example({"app/mod.py": "from app.lib import Thing\n", "app/lib.py": "try:\n    from fast import Thing\nexcept ImportError:\n    class Thing: pass\n"}),
+        Example(
+            {"app/mod.py": "from app.types import NULL\nfrom app import __file__ as where\n", "app/__init__.py": "",
+             "app/types.py": "X = 1\n", "app/impl.py": "from app import types\nNULL = object()\ntypes.NULL = NULL\n"},
+            note="a name another module assigns into it; implicit module attributes",
+        ),
+        Example(
+            {"app/mod.py": "from app.lexers import PythonLexer\n",
+             "app/lexers.py": "import sys\nclass _Lazy:\n    pass\nsys.modules[__name__] = _Lazy()\n"},
+            note="a module that replaces itself in sys.modules: its names are unknowable",
+        ),
     )
     INVALID = (
         Example({"app/mod.py": "from app.lib import SafetySettings\n", "app/lib.py": "class SafetyConfig: pass\n"}, expect=(("app/mod.py", 1),)),
