@@ -110,7 +110,9 @@ class FileFacts:
     imports: tuple[ImportFact, ...] = ()
     definitions: tuple[Definition, ...] = ()
     all_names: tuple[str, ...] | None = None  # literal __all__, None when absent/dynamic
-    has_getattr: bool = False  # module-level __getattr__: any name may exist
+    # module-level __getattr__ (or names made by code: `globals()[k] = v`,
+    # `globals().update(...)`, a module-level exec): any name may exist
+    has_getattr: bool = False
     models: tuple[ModelFact, ...] = ()
     entry_hints: tuple[EntryHint, ...] = ()
     syntax_error: SyntaxErrorFact | None = None

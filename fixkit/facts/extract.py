@@ -155,6 +155,9 @@ class _Extractor:
         self.class_bases: list[tuple[str, tuple[str, ...]]] = []
         self.attribute_assignments: list[tuple[str, str]] = []
         self.import_hook = "sys.meta_path" in text or "sys.path_hooks" in text
+        # Names created at import time by code: globals() updates, exec, __all__.extend().
+        self.dynamic_names = False
+        self.scan_dynamic_names = "globals()" in text or "exec(" in text or "__all__." in text or "vars()" in text
         # Expression nodes are only walked when the file can contain a dynamic import
         # or sys.path change: statements alone give everything else, and skipping the
         # expressions of files without them keeps extraction close to `ast.parse` speed.
@@ -185,7 +188,7 @@ class _Extractor:
                 stack.append((child, ctx))
 
     def _statement(self, node: ast.stmt, ctx: _Ctx, stack) -> None:
-        if ctx.scope == "function" and type(node) in _PLAIN_STATEMENTS and not self.scan_exprs and not self.scan_sys_path:
+        if ctx.scope == "function" and type(node) in _PLAIN_STATEMENTS and not (self.scan_exprs or self.scan_sys_path or self.scan_dynamic_names):
             return  # nothing in a function's plain statement can import or define at module level
         # Names bound only under `if TYPE_CHECKING:` do not exist at runtime.
         module_level = ctx.scope == "module" and not ctx.type_checking
@@ -268,6 +271,12 @@ class _Extractor:
                 self._module_assign(node)
             if self.scan_sys_path and isinstance(node, ast.Expr):
                 self._sys_path_call(node.value)
+            if self.scan_dynamic_names:
+                # Anywhere: a helper called at import time may do it (turtle's exec).
+                if isinstance(node, ast.Expr):
+                    self._dynamic_names_call(node.value)
+                elif isinstance(node, ast.Assign):
+                    self._dynamic_names_assign(node)
             self._push_exprs(stack, node, ctx)
 
     def _expression(self, node: ast.AST, ctx: _Ctx, stack) -> None:
@@ -443,6 +452,7 @@ class _Extractor:
                 self.attribute_assignments.append((t.value.id, t.attr))
             elif isinstance(t, ast.Subscript) and _name_of(t.value) == "sys.modules":
                 self.import_hook = True
+
         names = [n for t in targets for n in _target_names(t)]
         if not isinstance(node, ast.AugAssign):
             for name in names:
@@ -488,6 +498,23 @@ class _Extractor:
         else:
             self.all_dynamic = True
 
+    def _dynamic_names_assign(self, node: ast.Assign) -> None:
+        value = node.value
+        if isinstance(value, ast.Call) and _name_of(value.func) in ("globals", "vars") and not value.args:
+            self.dynamic_names = True  # mod_dict = globals(); mod_dict[k] = v (inspect)
+        for t in node.targets:
+            if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Call) and _name_of(t.value.func) in ("globals", "vars"):
+                self.dynamic_names = True
+
+    def _dynamic_names_call(self, value: ast.AST) -> None:
+        if not isinstance(value, ast.Call):
+            return
+        func = _name_of(value.func)
+        if func in ("exec", "builtins.exec") or func in ("globals().update", "vars().update"):
+            self.dynamic_names = True  # turtle's generated functions, re's flags
+        elif func.startswith("__all__."):
+            self.all_dynamic = True  # __all__.extend(...): the list is not literal any more
+
     def _sys_path_call(self, value: ast.AST) -> None:
         if not isinstance(value, ast.Call) or _name_of(value.func) not in ("sys.path.insert", "sys.path.append"):
             return
@@ -501,6 +528,8 @@ class _Extractor:
     # ------------------------------------------------------------------ models
 
     def _class(self, node: ast.ClassDef) -> None:
+        if any(_last(_name_of(d.func if isinstance(d, ast.Call) else d)) == "global_enum" for d in node.decorator_list):
+            self.dynamic_names = True  # enum.global_enum puts the members in the module (re.IGNORECASE)
         bases = tuple(b for b in (_name_of(x) for x in node.bases) if b)
         if bases:
             self.class_bases.append((node.name, bases))
@@ -669,7 +698,7 @@ class _Extractor:
             imports=tuple(self.imports),
             definitions=tuple(self.definitions),
             all_names=all_names,
-            has_getattr=self.has_getattr,
+            has_getattr=self.has_getattr or self.dynamic_names,
             models=tuple(self.models),
             entry_hints=tuple(self.hints),
             defined_names=frozenset(d.name for d in self.definitions),

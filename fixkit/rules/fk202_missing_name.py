@@ -74,6 +74,12 @@ When exactly one other first-party module defines the name, the fix repoints the
              "app/lexers.py": "import sys\nclass _Lazy:\n    pass\nsys.modules[__name__] = _Lazy()\n"},
             note="a module that replaces itself in sys.modules: its names are unknowable",
         ),
+        Example(
+            {"app/mod.py": "from app.hashes import sha256, CO_X\nfrom app.funcs import forward\n",
+             "app/hashes.py": "for _name in ('sha256', 'md5'):\n    globals()[_name] = len\nd = globals()\nd['CO_X'] = 1\n",
+             "app/funcs.py": "def _make():\n    exec('def forward(): pass', globals())\n_make()\n"},
+            note="names made by code at import time (hashlib, inspect, turtle)",
+        ),
     )
     INVALID = (
         Example({"app/mod.py": "from app.lib import SafetySettings\n", "app/lib.py": "class SafetyConfig: pass\n"}, expect=(("app/mod.py", 1),)),
@@ -86,6 +92,11 @@ When exactly one other first-party module defines the name, the fix repoints the
             {"app/mod.py": "from app.lib import x\n", "app/lib.py": "from app.impl import *\n", "app/impl.py": "__all__ = ['y']\nx = 1\ny = 2\n"},
             expect=(("app/mod.py", 1),),
             note="__all__ limits what a star import brings",
+        ),
+        Example(
+            {"app/mod.py": "from app.lib import x\n", "app/lib.py": "from app.impl import *\n", "app/impl.py": "__all__ = ['y']\n__all__.extend(['z'])\ny = 2\nz = 3\n"},
+            expect=(("app/mod.py", 1),),
+            note="an __all__ extended by code is unknown: x (defined nowhere) is still missing",
         ),
     )
 
