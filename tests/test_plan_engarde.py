@@ -128,3 +128,21 @@ def test_make_plan_orders_by_impact_and_fills_entry_points(tmp_path):
         for edit in d.fix.edits if d.fix else ():
             if not edit.creates:
                 assert plan.texts[edit.path] == (root / edit.path).read_bytes().decode("utf-8")
+
+
+def test_no_false_root_causes_on_real_installed_libraries(tmp_path):
+    """sqlalchemy, pydantic, fastapi, starlette and rich import fine: planned as projects of
+    their own (copied from site-packages), no first-party, model, cycle or syntax
+    diagnosis may appear.  FK101 stays out: their optional extras are not installed."""
+    import importlib.util
+
+    root = tmp_path / "libs"
+    root.mkdir()
+    for name in ("sqlalchemy", "pydantic", "fastapi", "starlette", "rich"):
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.submodule_search_locations
+        shutil.copytree(spec.submodule_search_locations[0], root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    analysis = analyse(Config(root=root, use_cache=False))
+    assert len(analysis.facts) > 400
+    wrong = [(d.code, d.file, d.line, d.message) for d in diagnose(analysis) if d.code != "FK101"]
+    assert wrong == []
