@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -67,24 +68,33 @@ def _extract_job(job: tuple[str, str, bool, bytes, tuple[int, int]]) -> FileFact
         return ("needs-target", f"{exc.error.msg} (line {exc.error.lineno})")
 
 
+def _extract_serial(jobs: list, progress: Progress | None, total: int, done: int) -> list:
+    out = []
+    for job in jobs:
+        out.append(_extract_job(job))
+        done += 1
+        if progress and done % 50 == 0:
+            progress(done, total)
+    return out
+
+
 def _extract_all(jobs: list, progress: Progress | None, total: int, done: int) -> list:
     if len(jobs) < POOL_THRESHOLD or (os.cpu_count() or 1) < 2:
-        out = []
-        for job in jobs:
-            out.append(_extract_job(job))
-            done += 1
-            if progress and done % 50 == 0:
-                progress(done, total)
-        return out
+        return _extract_serial(jobs, progress, total, done)
     workers = min(os.cpu_count() or 2, 8)
     chunk = max(8, len(jobs) // (workers * 8))
     out = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(_extract_job, jobs, chunksize=chunk):
-            out.append(result)
-            done += 1
-            if progress and done % 200 == 0:
-                progress(done, total)
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_extract_job, jobs, chunksize=chunk):
+                out.append(result)
+                done += 1
+                if progress and done % 200 == 0:
+                    progress(done, total)
+    except (OSError, BrokenProcessPool):
+        # No semaphores in this sandbox, or a worker was killed (out of memory): the
+        # serial path gives the same facts, only slower.
+        return out + _extract_serial(jobs[len(out) :], progress, total, done)
     return out
 
 
