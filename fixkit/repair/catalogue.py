@@ -78,8 +78,9 @@ def _progress(new_text: str, err: SyntaxErrorFact, target: tuple[int, int]) -> b
 def _call_arglist(text: str, err: SyntaxErrorFact, target: tuple[int, int]):
     """The parso arglist of the call holding the error position, or None."""
     module = parso.parse(text, version=_python_version(target))
-    leaf = module.get_leaf_for_position((err.line, err.column), include_prefixes=True)
-    node = leaf
+    from fixkit.repair.params import leaf_at
+
+    node = leaf_at(module, err.line, err.column)
     while node is not None:
         if node.type == "arglist" and node.parent is not None and node.parent.type == "trailer":
             return node

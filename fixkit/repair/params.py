@@ -121,10 +121,27 @@ def _python_version(target: tuple[int, int]) -> str:
     return f"3.{minor}"
 
 
+def leaf_at(module: pt.Module, line: int, column: int):
+    """The parso leaf at (line, column), or None when the position is not in the file.
+
+    CPython reports some error columns in UTF-8 bytes rather than characters (tokenizer
+    errors after non-ASCII text), so a column past the end of its line is read as a
+    byte offset first; parso raises ValueError for positions that do not exist.
+    """
+    lines = parso.split_lines(module.get_code(), keepends=True)  # parso's own line breaks
+    if 1 <= line <= len(lines):
+        text = lines[line - 1]
+        if column > len(text.rstrip("\r\n")):
+            column = len(text.encode("utf-8", "surrogatepass")[:column].decode("utf-8", "ignore"))
+    try:
+        return module.get_leaf_for_position((line, column), include_prefixes=True)
+    except ValueError:
+        return None
+
+
 def find_signature_node(module: pt.Module, line: int, column: int):
     """The funcdef or lambdef whose parameter list holds (line, column)."""
-    leaf = module.get_leaf_for_position((line, column), include_prefixes=True)
-    node = leaf
+    node = leaf_at(module, line, column)
     while node is not None and node.type not in ("funcdef", "lambdef", "lambdef_nocond"):
         node = node.parent
     return node
