@@ -423,3 +423,15 @@ def test_cache_writes_a_small_delta_after_one_change(tmp_path):
     fourth = collect_facts(discover(Config(root=root)))
     assert "app/m4.py" not in fourth and not full.with_suffix(".pickle.delta").exists()
     assert [i.module for i in collect_facts(discover(Config(root=root)))["app/m3.py"].imports] == ["json"]
+
+
+@pytest.mark.parametrize(
+    "source,char",
+    [('"""st\n\u4e2d"""e', "e"), ('DOC = """résumé\nnaïve café"""x\n', "x"), ('x = "é" y\n', "y")],
+)
+def test_syntax_error_column_counts_characters_of_the_real_line(source, char):
+    """After a string spanning lines Python reports the whole token as the text and a
+    column mixing bytes and characters; the fact points at the offending character."""
+    err = facts_of(source).syntax_error
+    assert err is not None and "\n" not in err.text
+    assert err.text[err.column] == char

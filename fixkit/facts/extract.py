@@ -848,16 +848,34 @@ def _syntax_fact(exc: SyntaxError, text: str) -> SyntaxErrorFact:
     if "null bytes" in str(exc.msg) and "\0" in text:
         # Python 3.11.4+ raises it without a position: point at the first NUL.
         line, offset, source_line = _null_line(text), 1, None
-    if source_line is None:
+    end_column = (exc.end_offset - 1) if getattr(exc, "end_offset", None) else None
+    column = max(offset - 1, 0)
+    if source_line is None or "\n" in source_line.rstrip("\r\n"):
+        # After a string spanning lines Python gives the whole token as `text` and turns
+        # the byte column of the error's line into characters of that token's text: undo
+        # that, then count characters of the real line.
+        token_text = source_line
         lines = text.splitlines()
         source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+        if token_text is not None:
+            encoded = source_line.encode("utf-8", "surrogateescape")
+
+            def fix(col: int) -> int:
+                as_bytes = len(token_text[:col].encode("utf-8", "surrogateescape"))
+                return len(encoded[:as_bytes].decode("utf-8", "ignore"))
+
+            column = fix(column)
+            if end_column is not None and getattr(exc, "end_lineno", None) == line:
+                end_column = fix(end_column)
+    source_line = source_line.rstrip("\r\n")
+    column = min(column, len(source_line))
     return SyntaxErrorFact(
         message=exc.msg,
         line=line,
-        column=max(offset - 1, 0),
+        column=column,
         end_line=getattr(exc, "end_lineno", None),
-        end_column=(exc.end_offset - 1) if getattr(exc, "end_offset", None) else None,
-        text=source_line.rstrip("\r\n"),
+        end_column=end_column,
+        text=source_line,
     )
 
 
