@@ -36,8 +36,11 @@ import dagger  # not installed: the router never loads
     fix_safety = """
 The fix declares the distribution that provides the module (resolved with evidence by
 `fixkit.resolve`; never guessed from the import name alone) and, with
-`fixkit apply --install`, installs it.  It is `review` when the distribution name
-differs from the import name or the evidence is weak, `manual` when nothing provides it.
+`fixkit apply --install`, installs it.  It is `safe` when the resolver's confidence is
+high (the target environment, the curated table or the index's own wheel contents say
+which distribution provides the module), `review` when it is medium or the new
+requirement conflicts with what is installed, and `manual` when confidence is low or
+nothing provides it: a low-confidence name is never declared or installed automatically.
 """
     VALID = (
         Example({"app/mod.py": "import json\nimport fancylib\nfrom fancylib.sub import thing\n", "site/fancylib/__init__.py": "", "site/fancylib/sub.py": "thing = 1\n"}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from fixkit.model import Diagnosis, Location
+from fixkit.rules._common import call_fixer
 from fixkit.rules.base import Example, Rule
 
 _DB = "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n"
@@ -102,3 +103,6 @@ is `review`: the sys.path entry may exist for other reasons and is left for a pe
                 )
             )
         return out
+
+    def fix(self, diagnosis, analysis):
+        return call_fixer("models", "fix_module_imported_twice", diagnosis, analysis)
