@@ -815,9 +815,9 @@ class Applier:
     def _install(self, root: Path, result: ApplyResult, journal: Journal | None) -> None:
         wanted = []
         for o in result.applied:
-            dist = o.fix.distribution
-            if dist and dist not in wanted:
-                wanted.append(dist)
+            for dist in o.fix.requirements:
+                if dist not in wanted:
+                    wanted.append(dist)
         if not wanted:
             return
         try:

@@ -109,6 +109,15 @@ class Fix:
     distribution: str | None = None
     # Extra lines a person should read: candidates, reasons, what a deleted copy had.
     notes: tuple[str, ...] = ()
+    # Every requirement the fix declares, when one root cause needs several
+    # distributions (`opentelemetry.exporter.prometheus` and `opentelemetry.sdk`);
+    # `distribution` is the first of them.
+    more_requirements: tuple[str, ...] = ()
+
+    @property
+    def requirements(self) -> tuple[str, ...]:
+        """All requirements `apply --install` installs for this fix."""
+        return ((self.distribution,) if self.distribution else ()) + self.more_requirements
 
     @property
     def paths(self) -> tuple[str, ...]:

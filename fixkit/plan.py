@@ -79,6 +79,7 @@ class Plan:
             "summary": fix.summary,
             "safety": fix.safety.value,
             "distribution": fix.distribution,
+            "requirements": list(fix.requirements),
             "diff": "".join(diffs),
             "notes": list(fix.notes),
             "edits": [
@@ -147,6 +148,7 @@ def _fix_from(f: Mapping[str, Any]) -> Fix:
         edits=edits,
         distribution=f.get("distribution"),
         notes=tuple(f.get("notes", ())),
+        more_requirements=tuple(r for r in f.get("requirements", ()) if r != f.get("distribution")),
     )
 
 

@@ -114,7 +114,7 @@ def test_grouped_diagnosis_declares_every_distribution_it_needs(project_root: Pa
     assert fix is not None and fix.distribution == "opentelemetry-exporter-prometheus"
     deps = tomllib.loads(apply_fix(project_root, fix))["project"]["dependencies"]
     assert "opentelemetry-exporter-prometheus" in deps and "opentelemetry-sdk" in deps
-    assert any("install opentelemetry-sdk too" in n for n in fix.notes)
+    assert fix.requirements == ("opentelemetry-exporter-prometheus", "opentelemetry-sdk")
 
 
 def test_a_conflict_with_the_installed_distributions_makes_a_safe_fix_review() -> None:

@@ -123,7 +123,8 @@ def fix_missing_dependency(diagnosis: Diagnosis, analysis: Analysis) -> Fix | No
 
     # The rule reports one diagnosis per top-level package; its other missing modules
     # (opentelemetry.sdk.metrics beside opentelemetry.exporter.prometheus) may need other
-    # distributions, declared by the same edit.  `Fix.distribution` names the first.
+    # distributions, declared by the same edit: `Fix.distribution` names the first,
+    # `Fix.more_requirements` the rest, and `apply --install` installs them all.
     extra: list[str] = []
     for other in (diagnosis.datum("modules") or "").split():
         if other == name:
@@ -158,6 +159,7 @@ def fix_missing_dependency(diagnosis: Diagnosis, analysis: Analysis) -> Fix | No
             (),
             distribution=requirement,
             notes=tuple(notes),
+            more_requirements=tuple(extra),
         )
     try:
         declaration = choose_declaration(root, diagnosis.file)
@@ -169,18 +171,18 @@ def fix_missing_dependency(diagnosis: Diagnosis, analysis: Analysis) -> Fix | No
             (),
             distribution=requirement,
             notes=(*notes, str(exc)),
+            more_requirements=tuple(extra),
         )
     notes += more_notes
     if more_notes and safety is Safety.SAFE:
         safety = Safety.REVIEW  # a hash-pinned or generated file needs a person to regenerate it
-    if extra:
-        notes.append("`fixkit apply --install` installs " + requirement + "; install " + " ".join(extra) + " too")
     return Fix(
         f"declare {', '.join(undeclared)} in {declaration.label} ({resolution.confidence} confidence)",
         safety,
         (edit,),
         distribution=requirement,
         notes=tuple(notes),
+        more_requirements=tuple(extra),
     )
 
 

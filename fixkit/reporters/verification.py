@@ -42,6 +42,7 @@ def diagnosis_record(d: Diagnosis) -> dict[str, Any]:
             "summary": fix.summary,
             "safety": fix.safety.value,
             "distribution": fix.distribution,
+            "requirements": list(fix.requirements),
             "notes": list(fix.notes),
             "files": list(fix.paths),
         },
@@ -70,7 +71,8 @@ def next_action(rec: Mapping[str, Any], refused: str | None = None) -> str:
     where = f"`{rec['file']}:{rec['line']}`"
     if fix and fix.get("distribution"):
         dist = fix["distribution"]
-        how = f"install it: `pip install '{dist}'` (or `fixkit apply --install`)"
+        wanted = " ".join(f"'{r}'" for r in fix.get("requirements") or [dist])
+        how = f"install it: `pip install {wanted}` (or `fixkit apply --install`)"
         if fix["safety"] == "manual":
             return f"decide whether `{dist}` is the right distribution ({'; '.join(fix.get('notes') or []) or fix['summary']}), then {how}"
         return how
