@@ -6,6 +6,7 @@ from typing import Iterable
 
 from fixkit.model import Diagnosis, Location
 from fixkit.rules._common import call_fixer
+from fixkit.rules._common import call_fixer
 from fixkit.rules.base import Example, Rule
 
 _DB = "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n"
@@ -55,6 +56,10 @@ is `review`: the sys.path entry may exist for other reasons and is left for a pe
                 "app/main.py": "import os\nimport sys\nsys.path.insert(0, os.path.dirname(__file__))\nfrom models.core import User\nfrom app.models.core import User as U2\n",
             },
             expect=(("app/main.py", 4),),
+            fixed={
+                "app/main.py": "import os\nimport sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
+                "from app.models.core import User\nfrom app.models.core import User as U2\n"
+            },
         ),
     )
 
@@ -103,6 +108,9 @@ is `review`: the sys.path entry may exist for other reasons and is left for a pe
                 )
             )
         return out
+
+    def fix(self, diagnosis, analysis):
+        return call_fixer("models", "fix_module_imported_twice", diagnosis, analysis)
 
     def fix(self, diagnosis, analysis):
         return call_fixer("models", "fix_module_imported_twice", diagnosis, analysis)
