@@ -111,6 +111,3 @@ is `review`: the sys.path entry may exist for other reasons and is left for a pe
 
     def fix(self, diagnosis, analysis):
         return call_fixer("models", "fix_module_imported_twice", diagnosis, analysis)
-
-    def fix(self, diagnosis, analysis):
-        return call_fixer("models", "fix_module_imported_twice", diagnosis, analysis)
