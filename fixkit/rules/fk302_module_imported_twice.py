@@ -6,7 +6,6 @@ from typing import Iterable
 
 from fixkit.model import Diagnosis, Location
 from fixkit.rules._common import call_fixer
-from fixkit.rules._common import call_fixer
 from fixkit.rules.base import Example, Rule
 
 _DB = "from sqlalchemy.orm import DeclarativeBase\n\nclass Base(DeclarativeBase):\n    pass\n"
