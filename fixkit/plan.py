@@ -14,6 +14,7 @@ from fixkit.model import Diagnosis, FileEdit, Fix, Hunk, Location, Safety, unifi
 
 if TYPE_CHECKING:
     from fixkit.analysis import Analysis
+    from fixkit.fixcache import FixCache
 
 
 @dataclass(frozen=True)
@@ -157,11 +158,31 @@ def _fix_from(f: Mapping[str, Any]) -> Fix:
 
 def make_plan(config: Config, progress: Callable[[int, int], None] | None = None, *, site_paths: Iterable[str] = ()) -> Plan:
     """discover → analyse → every rule's diagnoses (root causes only) → blast radius →
-    fixes → ordered by how many entry points each fix unblocks."""
-    from fixkit.analyse import analyse
+    fixes → ordered by how many entry points each fix unblocks.
 
-    analysis = analyse(config, site_paths=site_paths, progress=progress)
-    return plan_from_analysis(analysis)
+    With the cache on, the whole plan is reused when no file, setting or installed
+    distribution changed, and diagnoses and fixes are reused when what they depend on
+    did not change (`fixkit.fixcache`)."""
+    from fixkit.analyse import analyse
+    from fixkit.fixcache import FixCache, PlanCache, base_key, file_stats
+    from fixkit.project import discover
+
+    project = discover(config)
+    site_paths = tuple(str(p) for p in site_paths)
+    if not project.config.use_cache:
+        return plan_from_analysis(analyse(project, site_paths=site_paths, progress=progress))
+    key = base_key(project, site_paths)
+    stats = file_stats(project)  # before any file is read: see file_stats
+    plan_cache = PlanCache(project, key)
+    plan = plan_cache.load(stats)
+    if plan is not None:
+        return plan
+    analysis = analyse(project, site_paths=site_paths, progress=progress)
+    fix_cache = FixCache(project, key)
+    plan = plan_from_analysis(analysis, fix_cache)
+    fix_cache.save()
+    plan_cache.save(stats, analysis, plan)
+    return plan
 
 
 def diagnose(analysis: Analysis) -> list[Diagnosis]:
@@ -187,13 +208,13 @@ def diagnose(analysis: Analysis) -> list[Diagnosis]:
     return found
 
 
-def plan_from_analysis(analysis: Analysis) -> Plan:
+def plan_from_analysis(analysis: Analysis, cache: FixCache | None = None) -> Plan:
     from fixkit import __version__
     from fixkit.rules import SEVERITY, rule_for
 
     graph = analysis.graph
     project = analysis.project
-    diagnoses = diagnose(analysis)
+    diagnoses = diagnose(analysis) if cache is None else cache.diagnoses(analysis, lambda: diagnose(analysis))
 
     blockers: dict[str, list[Diagnosis]] = {ep: [] for ep in graph.entry_points}
     for d in diagnoses:
@@ -210,7 +231,12 @@ def plan_from_analysis(analysis: Analysis) -> Plan:
     texts: dict[str, str] = {}
     for d in diagnoses:
         rule = rule_for(d.code)
-        fix = rule().fix(d, analysis) if rule is not None else None
+        if rule is None:
+            fix = None
+        elif cache is None:
+            fix = rule().fix(d, analysis)
+        else:
+            fix = cache.fix(d.code, d, analysis, lambda: rule().fix(d, analysis))  # noqa: B023 (called at once)
         if fix is not None:
             d = replace(d, fix=fix)
             for edit in fix.edits:

@@ -41,7 +41,17 @@ def _live(analysis: Analysis, path: str) -> bool:
 
 def module_level_edges(analysis: Analysis) -> dict[str, set[str]]:
     """module -> first-party modules its import runs at module level (guarded imports
-    included: when they succeed they run), parent packages included."""
+    included: when they succeed they run), parent packages included.
+
+    Computed once per Analysis (fixers only read it): rebuilding it for every fix cost
+    1.3 s per call at 20,000 modules."""
+    memo = analysis.__dict__.get("_module_level_edges")
+    if memo is None:
+        memo = analysis.__dict__["_module_level_edges"] = _module_level_edges(analysis)
+    return memo
+
+
+def _module_level_edges(analysis: Analysis) -> dict[str, set[str]]:
     known = analysis.by_module
     edges: dict[str, set[str]] = {}
     for path, facts in analysis.facts.items():
@@ -107,10 +117,31 @@ def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()
 
 
+def _live_modules(analysis: Analysis) -> set[str]:
+    memo = analysis.__dict__.get("_live_modules")
+    if memo is None:
+        memo = analysis.__dict__["_live_modules"] = {f.module for p, f in analysis.facts.items() if _live(analysis, p)}
+    return memo
+
+
+def _live_definitions(analysis: Analysis) -> dict[str, set[str]]:
+    """name -> live modules defining it themselves; once per Analysis."""
+    memo = analysis.__dict__.get("_live_definitions")
+    if memo is None:
+        memo = {}
+        for path, facts in analysis.facts.items():
+            if _live(analysis, path):
+                for d in facts.definitions:
+                    if d.kind != "import":
+                        memo.setdefault(d.name, set()).add(facts.module)
+        analysis.__dict__["_live_definitions"] = memo
+    return memo
+
+
 def rank_candidates(analysis: Analysis, name: str, wanted_module: str, exclude: Iterable[str], siblings: Iterable[str] = ()) -> list[Candidate]:
     """First-party modules defining `name` themselves, most plausible first."""
     excluded = set(exclude)
-    live_modules = {f.module for p, f in analysis.facts.items() if _live(analysis, p)}
+    live_modules = _live_modules(analysis)
     siblings = [s for s in siblings if s != name]
     ranked = []
     for module in analysis.definers(name):
@@ -129,28 +160,43 @@ def rank_candidates(analysis: Analysis, name: str, wanted_module: str, exclude: 
     return ranked
 
 
+def _at_least(matcher: difflib.SequenceMatcher, threshold: float) -> float | None:
+    """matcher.ratio() when it reaches `threshold`, else None; the cheap upper bounds
+    (real_quick_ratio, quick_ratio) reject most pairs first, as get_close_matches does.
+    At 20,000 modules the full ratio against every module cost 21 s per warm plan."""
+    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+        return None
+    ratio = matcher.ratio()
+    return ratio if ratio >= threshold else None
+
+
 def did_you_mean(analysis: Analysis, name: str | None, module: str | None) -> list[str]:
     notes: list[str] = []
     if name:
-        where: dict[str, set[str]] = {}
-        for path, facts in analysis.facts.items():
-            if _live(analysis, path):
-                for d in facts.definitions:
-                    if d.kind != "import":
-                        where.setdefault(d.name, set()).add(facts.module)
+        where = _live_definitions(analysis)
         for close in difflib.get_close_matches(name, list(where), n=3, cutoff=0.75):
             notes.append(f"did you mean {close} (defined in {', '.join(sorted(where[close]))})?")
     if module:
         parent, _, last = module.rpartition(".")
+        # seq2 is the fixed side: SequenceMatcher caches its analysis of seq2.
+        same_package = difflib.SequenceMatcher(autojunk=False)
+        same_package.set_seq1(last)
+        whole = difflib.SequenceMatcher(autojunk=False)
+        whole.set_seq1(module)
         scored = []
-        for path, facts in analysis.facts.items():
-            other = facts.module
-            if not _live(analysis, path) or other == module:
+        for other in sorted(_live_modules(analysis)):
+            if other == module:
                 continue
             other_parent, _, other_last = other.rpartition(".")
             # A shared package prefix makes whole paths look alike: judge the last part.
-            score = _similarity(last, other_last) if other_parent == parent else _similarity(module, other) - 0.1
-            if score >= 0.6:
+            if other_parent == parent:
+                same_package.set_seq2(other_last)
+                score = _at_least(same_package, 0.6)
+            else:
+                whole.set_seq2(other)
+                ratio = _at_least(whole, 0.7)
+                score = None if ratio is None else ratio - 0.1
+            if score is not None and score >= 0.6:
                 scored.append((score, other))
         for _score, close in sorted(scored, key=lambda x: (-x[0], x[1]))[:3]:
             notes.append(f"did you mean module {close}?")

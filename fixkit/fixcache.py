@@ -1,0 +1,405 @@
+"""Caches of the plan stage, in `.fixkit_cache/` beside the facts cache (ruff's cache is the model).
+
+Three levels, all under one *base key*: fixkit's version and source, the running and the
+target Python, the project root, the configuration, the dependency declarations
+(pyproject.toml, setup.cfg, requirements files: the FK101 rule and fix read them
+directly) and a fingerprint of the target environment (the modification times of every
+directory on the target interpreter's sys.path: installing or removing a distribution
+adds or removes a `*.dist-info` entry, which changes its directory's mtime).
+
+1. `PlanCache`: the whole plan, reused when every file's (size, mtime_ns) is unchanged,
+   or, for files whose stat changed, their SHA-256 is.
+2. `FixCache.diagnoses`: the rules' diagnoses, keyed by a structural digest of the
+   analysis (every file's facts minus its hash and line count, plus the project's
+   layout) and by the SHA-256 of every file a rule read as text.
+3. `FixCache.fix`: each fix, keyed by the rule code, the diagnosis, the structural digest
+   and the SHA-256 of every file the fixer read (`Project.read_bytes` is wrapped while
+   it runs, so whatever a fixer reads is recorded).  A comment appended to a file that
+   no fixer read reuses every fix; changing a file a fixer read recomputes that fix.
+
+Every failure to read or write a cache falls back to computing (a read-only checkout
+still gets a plan).  Pickles hold only fixkit's own frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+from fixkit.model import sha256_bytes
+
+if TYPE_CHECKING:
+    from fixkit.analysis import Analysis
+    from fixkit.plan import Plan
+    from fixkit.project import Project
+
+CACHE_DIR = ".fixkit_cache"
+# Bump when the layout of the pickled entries changes.
+FORMAT = 1
+
+# Dependency declarations read outside `Project.read_bytes` (fixkit.deps.declarations).
+_DECLARATION_GLOBS = ("*.toml", "*.cfg", "*.txt", "*.in", "*.ini", "setup.py", "Pipfile", "requirements/*")
+
+_SYS_PATH_PROBE = (
+    "import json, os, sys\n"
+    "p = sys.path[1:] if sys.path and sys.path[0] in ('', os.getcwd()) else sys.path\n"
+    "print(json.dumps([os.path.abspath(x) for x in p if isinstance(x, str)]))"
+)
+
+
+# ----------------------------------------------------------------------------- the base key
+
+
+def _fixkit_source_fingerprint() -> str:
+    """Stat of fixkit's and the codemods' own sources: a development checkout never
+    reuses a plan or fix an older fixkit produced."""
+    import fixkit
+
+    digest = hashlib.sha256()
+    roots = [Path(fixkit.__file__).resolve().parent]
+    try:
+        import codemods
+
+        roots.append(Path(codemods.__file__).resolve().parent)
+    except ImportError:
+        pass
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def environment_fingerprint(python: str, cwd: Path, site_paths: Iterable[str] = ()) -> str:
+    """The target environment's state, cheaply: its sys.path (one interpreter start,
+    ~30 ms) and the mtime of every directory on it.  Installing, upgrading or removing a
+    distribution adds or removes its `*.dist-info` directory (and its top-level packages)
+    in a sys.path directory, which changes that directory's mtime; a new `.pth` entry
+    changes sys.path itself."""
+    try:
+        result = subprocess.run([python, "-c", _SYS_PATH_PROBE], capture_output=True, text=True, timeout=60, cwd=str(cwd))
+        paths = result.stdout.strip() if result.returncode == 0 else f"failed {result.returncode}"
+    except (OSError, subprocess.SubprocessError) as exc:
+        paths = f"failed {exc}"
+    digest = hashlib.sha256(paths.encode())
+    import json
+
+    try:
+        entries = json.loads(paths)
+    except ValueError:
+        entries = []
+    for entry in [*site_paths, *entries]:
+        try:
+            st = os.stat(entry)
+        except OSError:
+            digest.update(f"{entry}\0missing\n".encode())
+            continue
+        digest.update(f"{entry}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _declarations_fingerprint(root: Path) -> str:
+    digest = hashlib.sha256()
+    seen: set[Path] = set()
+    for pattern in _DECLARATION_GLOBS:
+        for path in sorted(root.glob(pattern)):
+            if path in seen or not path.is_file():
+                continue
+            seen.add(path)
+            try:
+                digest.update(f"{path.name}\0".encode() + sha256_bytes(path.read_bytes()).encode() + b"\n")
+            except OSError:
+                digest.update(f"{path.name}\0unreadable\n".encode())
+    return digest.hexdigest()
+
+
+def base_key(project: Project, site_paths: Iterable[str] = ()) -> str:
+    from fixkit import __version__
+
+    parts = [
+        f"format {FORMAT}",
+        __version__,
+        _fixkit_source_fingerprint(),
+        sys.version,
+        sys.executable,
+        repr(project.target_version),
+        os.path.realpath(project.python),
+        str(project.root.resolve()),
+        repr(project.config),
+        repr(sorted(site_paths)),
+        repr(sorted(project.namespaces)),
+        repr(sorted(project.extensions)),
+        repr(project.source_roots),
+        repr(project.script_modules),
+        _declarations_fingerprint(project.root),
+        environment_fingerprint(project.python, project.root, site_paths),
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def _read_pickle(path: Path) -> Any:
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except Exception:  # missing, truncated, or written by another fixkit: start cold
+        return None
+
+
+def _write_pickle(path: Path, data: Any) -> None:
+    try:
+        path.parent.mkdir(exist_ok=True)
+        gitignore = path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("# Automatically created by fixkit.\n*\n")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".plan-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def _prune(directory: Path, prefix: str, keep: Path) -> None:
+    try:
+        for old in directory.glob(prefix + "*.pickle"):
+            if old != keep:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def file_stats(project: Project) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of every discovered file; taken BEFORE the files are read, so a
+    file changed while fixkit reads it leaves a stat that never matches again."""
+    out: dict[str, tuple[int, int]] = {}
+    for path in project.files:
+        try:
+            st = os.stat(project.abspath(path))
+            out[path] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            out[path] = (-1, -1)
+    return out
+
+
+def _current_sha(project: Project, path: str) -> str | None:
+    try:
+        return sha256_bytes(project.read_bytes(path))
+    except OSError:
+        return None
+
+
+# ----------------------------------------------------------------------------- 1. whole plan
+
+
+class PlanCache:
+    def __init__(self, project: Project, key: str, enabled: bool = True) -> None:
+        self.project = project
+        self.key = key
+        self.enabled = enabled
+        self.dir = project.root / CACHE_DIR
+        self.file = self.dir / f"plan-{key[:24]}.pickle"
+
+    def load(self, stats: dict[str, tuple[int, int]]) -> Plan | None:
+        if not self.enabled:
+            return None
+        data = _read_pickle(self.file)
+        if not isinstance(data, tuple) or len(data) != 3 or data[0] != self.key:
+            return None
+        _key, saved, plan = data
+        if saved.keys() != stats.keys():
+            return None
+        touched = False
+        for path, stat in stats.items():
+            size, mtime, sha = saved[path]
+            if (size, mtime) == stat:
+                continue
+            # The stat changed (a touch, a checkout): the content decides.
+            if size != stat[0] or _current_sha(self.project, path) != sha:
+                return None
+            saved[path] = (stat[0], stat[1], sha)
+            touched = True
+        if touched:
+            _write_pickle(self.file, (self.key, saved, plan))
+        return plan
+
+    def save(self, stats: dict[str, tuple[int, int]], analysis: Analysis, plan: Plan) -> None:
+        if not self.enabled:
+            return
+        saved = {}
+        for path, (size, mtime) in stats.items():
+            facts = analysis.facts.get(path)
+            if facts is None or not facts.sha256:
+                return  # a file fixkit could not read: nothing to compare next time
+            saved[path] = (size, mtime, facts.sha256)
+        _write_pickle(self.file, (self.key, saved, plan))
+        _prune(self.dir, "plan-", self.file)
+
+
+# ----------------------------------------------------------------------------- 2./3. rules and fixes
+
+
+def _canonical(value: Any) -> Any:
+    """A deterministic, repr-able form: sets sorted (their iteration order changes with
+    the process's string-hash seed)."""
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(repr(_canonical(v)) for v in value))
+    if isinstance(value, tuple):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
+def _facts_digest(facts: Any) -> str:
+    values = [
+        (f.name, _canonical(getattr(facts, f.name)))
+        for f in dataclasses.fields(facts)
+        # Not structure: the hash and length of the text (whoever reads the text is
+        # keyed by its hash), and names derived from the definitions.
+        if f.name not in ("sha256", "lines", "defined_names")
+    ]
+    values.append(("defined_names", _canonical(facts.defined_names)))
+    return hashlib.sha256(repr(values).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class FixCache:
+    def __init__(self, project: Project, key: str, enabled: bool = True) -> None:
+        self.project = project
+        self.key = key
+        self.enabled = enabled
+        self.dir = project.root / CACHE_DIR
+        self.file = self.dir / f"fixes-{key[:24]}.pickle"
+        data = _read_pickle(self.file) if enabled else None
+        if not isinstance(data, dict) or data.get("key") != key:
+            data = {"key": key, "digests": {}, "diagnoses": {}, "fixes": {}}
+        self.data = data
+        self.used_diagnoses: dict[str, Any] = {}
+        self.used_fixes: dict[tuple, Any] = {}
+        self.dirty = False
+        self._shas: dict[str, str | None] = {}
+
+    # -- the structural digest
+
+    def structure(self, analysis: Analysis) -> str:
+        memo = analysis.__dict__.get("_structural_digest")
+        if memo is not None:
+            return memo
+        old: dict[str, tuple[str, str]] = self.data["digests"]
+        new: dict[str, tuple[str, str]] = {}
+        digest = hashlib.sha256()
+        for path in sorted(analysis.facts):
+            facts = analysis.facts[path]
+            # The same bytes under the same name give the same facts (the facts cache's own rule).
+            identity = f"{facts.sha256}:{facts.module}:{facts.is_package}" if facts.sha256 else ""
+            hit = old.get(path)
+            if identity and hit is not None and hit[0] == identity:
+                one = hit[1]
+            else:
+                one = _facts_digest(facts)
+            new[path] = (identity, one)
+            info = self.project.files.get(path)
+            digest.update(f"{path}\0{one}\0{info!r}\n".encode("utf-8", "surrogateescape"))
+        graph = analysis.graph
+        digest.update(repr(getattr(graph, "entry_points", None)).encode())
+        digest.update(repr(list(analysis.notes)).encode())
+        if new != old:
+            self.data["digests"] = new
+            self.dirty = True
+        memo = analysis.__dict__["_structural_digest"] = digest.hexdigest()
+        return memo
+
+    # -- what was read
+
+    @contextmanager
+    def recording(self) -> Iterator[dict[str, str | None]]:
+        """Every file read through `Project.read_bytes` (and so `read_text`) while the
+        block runs, with the SHA-256 of what was read (None: it could not be read)."""
+        project = self.project
+        reads: dict[str, str | None] = {}
+        original = project.read_bytes
+
+        def read_bytes(path: str) -> bytes:
+            try:
+                data = original(path)
+            except OSError:
+                reads.setdefault(path, None)
+                raise
+            reads.setdefault(path, sha256_bytes(data))
+            return data
+
+        project.read_bytes = read_bytes  # type: ignore[method-assign]
+        try:
+            yield reads
+        finally:
+            del project.read_bytes  # back to the class's method
+
+    def _sha_now(self, analysis: Analysis, path: str) -> str | None:
+        facts = analysis.facts.get(path)
+        if facts is not None and facts.sha256:
+            return facts.sha256
+        if path not in self._shas:
+            self._shas[path] = _current_sha(self.project, path)
+        return self._shas[path]
+
+    def _valid(self, analysis: Analysis, reads: dict[str, str | None]) -> bool:
+        return all(self._sha_now(analysis, path) == sha for path, sha in reads.items())
+
+    # -- diagnoses
+
+    def diagnoses(self, analysis: Analysis, compute: Callable[[], list]) -> list:
+        if not self.enabled:
+            return compute()
+        structure = self.structure(analysis)
+        entry = self.data["diagnoses"].get(structure)
+        if entry is not None and self._valid(analysis, entry[0]):
+            self.used_diagnoses[structure] = entry
+            return list(entry[1])
+        with self.recording() as reads:
+            found = compute()
+        self.used_diagnoses[structure] = (dict(reads), tuple(found))
+        self.dirty = True
+        return found
+
+    # -- fixes
+
+    def fix(self, code: str, diagnosis: Any, analysis: Analysis, compute: Callable[[], Any]) -> Any:
+        if not self.enabled:
+            return compute()
+        key = (code, repr(diagnosis), self.structure(analysis))
+        for reads, fix in self.data["fixes"].get(key, ()):
+            if self._valid(analysis, reads):
+                self.used_fixes.setdefault(key, []).append((reads, fix))
+                return fix
+        with self.recording() as reads:
+            fix = compute()
+        self.used_fixes.setdefault(key, []).append((dict(reads), fix))
+        self.dirty = True
+        return fix
+
+    def save(self) -> None:
+        """Keep what this plan used: entries of older states are dropped, so the file stays
+        the size of one plan's diagnoses and fixes."""
+        if not self.enabled:
+            return
+        if not self.dirty and self.used_fixes.keys() == self.data["fixes"].keys() and self.used_diagnoses.keys() == self.data["diagnoses"].keys():
+            return
+        self.data["diagnoses"] = self.used_diagnoses
+        self.data["fixes"] = self.used_fixes
+        _write_pickle(self.file, self.data)
+        _prune(self.dir, "fixes-", self.file)

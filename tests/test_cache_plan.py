@@ -1,0 +1,239 @@
+"""The plan-stage caches (`fixkit.fixcache`): a warm plan is the cold plan, and whatever a
+plan depends on (a file's content, a file a fix read, an installed distribution, the
+settings) invalidates exactly what it must."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fixkit.analyse import analyse
+from fixkit.config import Config
+from fixkit.fixcache import FixCache, PlanCache, base_key, file_stats
+from fixkit.model import sha256_bytes
+from fixkit.plan import diagnose, make_plan
+from fixkit.project import discover
+from fixkit.rules import rule_for
+
+ROUTER = "from fastapi import APIRouter\nrouter = APIRouter()\n"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return write(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/routers/__init__.py": "",
+            "app/routers/good.py": ROUTER,
+            # FK201: app.services.gone does not exist; app.services.util defines helper,
+            # so the fix repoints the import and edits this file.
+            "app/routers/missing.py": ROUTER + "from app.services.gone import helper\n",
+            "app/routers/typo.py": ROUTER + "from app.services.real import Helpr\n",
+            "app/services/__init__.py": "",
+            "app/services/real.py": "class Helper:\n    pass\n",
+            "app/services/util.py": "def helper():\n    return 1\n",
+        },
+    )
+
+
+class Counting:
+    """A progress callback: analyse calls it, a reused whole plan never analyses."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.calls += 1
+
+
+def plan_dicts_equal(a, b) -> bool:
+    return a.to_dict() == b.to_dict()
+
+
+def test_warm_plan_is_reused_and_equals_the_cold_plan(project):
+    config = Config(root=project, offline=True)
+    cold_progress, warm_progress = Counting(), Counting()
+    cold = make_plan(config, progress=cold_progress)
+    warm = make_plan(config, progress=warm_progress)
+    assert cold_progress.calls > 0
+    assert warm_progress.calls == 0  # not analysed at all
+    assert plan_dicts_equal(cold, warm)
+    assert warm.texts == cold.texts
+    uncached = make_plan(dataclasses.replace(config, use_cache=False))
+    assert plan_dicts_equal(cold, uncached)
+    assert any(p.name.startswith("plan-") for p in (project / ".fixkit_cache").iterdir())
+
+
+def test_touched_file_with_same_content_still_reuses_the_plan(project):
+    config = Config(root=project, offline=True)
+    make_plan(config)
+    path = project / "app/routers/good.py"
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+    progress = Counting()
+    make_plan(config, progress=progress)
+    assert progress.calls == 0
+
+
+def test_changed_file_replans_and_the_plan_sees_the_change(project):
+    config = Config(root=project, offline=True)
+    before = make_plan(config)
+    assert any(d.code == "FK202" for d in before.diagnoses)
+    # Same size, new content: the stat's size cannot tell, the mtime and hash do.
+    path = project / "app/routers/typo.py"
+    path.write_text(path.read_text().replace("Helpr", "Helper"))
+    progress = Counting()
+    after = make_plan(config, progress=progress)
+    assert progress.calls > 0
+    assert not any(d.code == "FK202" for d in after.diagnoses)
+    assert plan_dicts_equal(after, make_plan(dataclasses.replace(config, use_cache=False)))
+
+
+def test_a_new_file_replans(project):
+    config = Config(root=project, offline=True)
+    make_plan(config)
+    write(project, {"app/services/gone.py": "def helper():\n    return 2\n"})
+    after = make_plan(config)
+    assert not any(d.code == "FK201" for d in after.diagnoses)
+
+
+def test_settings_are_part_of_the_key(project):
+    config = Config(root=project, offline=True)
+    make_plan(config)
+    only_fk202 = make_plan(dataclasses.replace(config, select=("FK202",)))
+    assert {d.code for d in only_fk202.diagnoses} == {"FK202"}
+
+
+def _fk201_fix_edits(plan) -> dict[str, str]:
+    (d,) = [d for d in plan.diagnoses if d.code == "FK201"]
+    assert d.fix is not None and d.fix.edits, d.fix
+    return {e.path: e.old_sha256 for e in d.fix.edits}
+
+
+def test_fix_is_recomputed_when_a_file_it_edits_changes(project):
+    config = Config(root=project, offline=True)
+    before = _fk201_fix_edits(make_plan(config))
+    assert set(before) == {"app/routers/missing.py"}
+    path = project / "app/routers/missing.py"
+    path.write_text(path.read_text() + "# a comment\n")
+    after = _fk201_fix_edits(make_plan(config))
+    # A reused fix would carry the old hash, and `apply` would refuse it as stale.
+    assert after["app/routers/missing.py"] == sha256_bytes(path.read_bytes()) != before["app/routers/missing.py"]
+
+
+def _fix_computations(project: Path, cache: FixCache) -> tuple[int, dict]:
+    """Diagnose and fix through `cache`; how many fixers really ran, and the fixes."""
+    analysis = analyse(project)
+    ran = 0
+    fixes = {}
+    for d in cache.diagnoses(analysis, lambda: diagnose(analysis)):
+        rule = rule_for(d.code)
+
+        def compute(d=d, rule=rule):
+            nonlocal ran
+            ran += 1
+            return rule().fix(d, analysis)
+
+        fixes[d.id] = cache.fix(d.code, d, analysis, compute)
+    cache.save()
+    return ran, fixes
+
+
+def test_fixes_are_reused_when_only_an_unrelated_file_changes(project):
+    config = Config(root=project, offline=True)
+    proj = discover(config)
+    key = base_key(proj)
+    ran_cold, cold = _fix_computations(proj, FixCache(proj, key))
+    assert ran_cold == 2  # FK201 and FK202
+    ran_warm, warm = _fix_computations(discover(config), FixCache(discover(config), key))
+    assert ran_warm == 0 and warm == cold
+
+    # A comment appended to a file no fixer read: every fix is reused, and equals a fresh one.
+    good = project / "app/routers/good.py"
+    good.write_text(good.read_text() + "# unrelated\n")
+    proj = discover(config)
+    ran, fixes = _fix_computations(proj, FixCache(proj, key))
+    assert ran == 0
+    fresh_ran, fresh = _fix_computations(proj, FixCache(proj, key, enabled=False))
+    assert fresh_ran == 2 and fresh == fixes
+
+    # The file the FK201 fix edits: that fix alone is recomputed.
+    missing = project / "app/routers/missing.py"
+    missing.write_text(missing.read_text() + "# related\n")
+    proj = discover(config)
+    ran, fixes = _fix_computations(proj, FixCache(proj, key))
+    assert ran == 1
+    (fk201,) = [f for i, f in fixes.items() if i.startswith("FK201")]
+    assert fk201.edits[0].old_sha256 == sha256_bytes(missing.read_bytes())
+
+
+def test_fixes_are_recomputed_when_the_structure_changes(project):
+    config = Config(root=project, offline=True)
+    proj = discover(config)
+    key = base_key(proj)
+    _fix_computations(proj, FixCache(proj, key))
+    # A new definer of `helper`: the FK201 fix must now weigh two candidates.
+    write(project, {"app/services/other.py": "def helper():\n    return 3\n"})
+    proj = discover(config)
+    ran, fixes = _fix_computations(proj, FixCache(proj, key))
+    assert ran == 2
+    (fk201,) = [f for i, f in fixes.items() if i.startswith("FK201")]
+    assert any("app.services.other" in n for n in fk201.notes)
+
+
+def test_a_corrupt_cache_file_is_ignored(project):
+    config = Config(root=project, offline=True)
+    cold = make_plan(config)
+    for path in (project / ".fixkit_cache").glob("*.pickle"):
+        path.write_bytes(b"\x80\x05garbage")
+    assert plan_dicts_equal(make_plan(config), cold)
+
+
+def test_plan_cache_rejects_a_different_file_set(project):
+    config = Config(root=project, offline=True)
+    proj = discover(config)
+    cache = PlanCache(proj, base_key(proj))
+    stats = file_stats(proj)
+    analysis = analyse(proj)
+    plan = make_plan(dataclasses.replace(config, use_cache=False))
+    cache.save(stats, analysis, plan)
+    assert cache.load(stats) is not None
+    fewer = dict(stats)
+    fewer.pop("app/routers/good.py")
+    assert cache.load(fewer) is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="venv layout")
+def test_installing_a_distribution_in_the_target_environment_invalidates_the_plan(tmp_path):
+    """The environment fingerprint: `bleach` missing, then installed into the target venv
+    (as pip lays it out: the package and its dist-info), then the plan must change."""
+    root = write(tmp_path / "proj", {"app/__init__.py": "", "app/main.py": "import bleach\n"})
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    config = Config(root=root, offline=True, python=str(python))
+    before = make_plan(config)
+    assert [d.symbol or d.module for d in before.diagnoses if d.code == "FK101"], before.diagnoses
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    write(Path(site), {"bleach/__init__.py": "", "bleach-6.0.0.dist-info/METADATA": "Name: bleach\nVersion: 6.0.0\n"})
+    progress = Counting()
+    after = make_plan(config, progress=progress)
+    assert progress.calls > 0
+    assert not [d for d in after.diagnoses if d.code == "FK101"]
