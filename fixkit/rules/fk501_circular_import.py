@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from fixkit.model import Diagnosis, Location
+from fixkit.rules._common import call_fixer
 from fixkit.rules.base import Example, Rule
 
 
@@ -33,8 +34,12 @@ from app.services.credit_service import CreditLedger   # credit_service is half-
 ```
 """
     fix_safety = """
-No automatic fix: moving the import into the function that uses it, or moving the shared
-name into a third module, changes the program's structure (`manual`).
+The fix defers the import that closes the cycle to where its names are read: into the
+functions that use them, or under `if TYPE_CHECKING:` when only annotations Python never
+evaluates mention them (`codemods/defer_import.py`); the other imports along the cycle
+are tried when that one cannot move.  It is `review`: the import then runs at the first
+call, not at import time.  When every name is read at import time (module level, class
+bodies, decorators, defaults, annotations a framework reads) it is `manual`, with why.
 """
     VALID = (
         Example({"app/a.py": "import app.b\nX = 1\n", "app/b.py": "import app.a\n\ndef f():\n    return app.a.X\n"}),
@@ -55,6 +60,16 @@ name into a third module, changes the program's structure (`manual`).
                 "app/routers/credit.py": "from fastapi import APIRouter\nfrom app.credit import Ledger\nrouter = APIRouter()\n",
             },
             expect=(("app/billing.py", 1),),
+        ),
+        Example(
+            {
+                "app/credit.py": "from app.billing import Billing\n\nclass Ledger:\n    def bill(self):\n        return Billing()\n",
+                "app/billing.py": "from app.credit import Ledger\n\nclass Billing:\n    def ledger(self):\n        return Ledger()\n",
+                "app/routers/credit.py": "from fastapi import APIRouter\nfrom app.credit import Ledger\nrouter = APIRouter()\n",
+            },
+            expect=(("app/billing.py", 1),),
+            fixed={"app/billing.py": "class Billing:\n    def ledger(self):\n        from app.credit import Ledger\n        return Ledger()\n"},
+            note="the import that closes the cycle moves into the method that uses it",
         ),
     )
 
@@ -102,3 +117,6 @@ name into a third module, changes the program's structure (`manual`).
                 )
             )
         return out
+
+    def fix(self, diagnosis, analysis):
+        return call_fixer("cycles", "fix_circular_import", diagnosis, analysis)
