@@ -27,6 +27,7 @@ from codemods.repoint_imports import RepointImportsCommand
 from fixkit.analysis import Analysis
 from fixkit.codemod_runner import edits_from, run_on_project, source_of
 from fixkit.facts import FileFacts, ImportFact
+from fixkit.fixes.typos import fix_typo
 from fixkit.model import Diagnosis, Fix, Safety
 
 # --------------------------------------------------------------------------- graph
@@ -385,4 +386,8 @@ def fix_missing_name(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
     }
     if not names_by_file:
         return None
+    # A typo of a name the module does define becomes a rename (review) instead of a hint.
+    typo = fix_typo(diagnosis, analysis, names_by_file)
+    if typo is not None:
+        return typo
     return _repoint(analysis, module, names_by_file, "name")
