@@ -209,6 +209,58 @@ def _current_sha(project: Project, path: str) -> str | None:
 # ----------------------------------------------------------------------------- 1. whole plan
 
 
+# More changed files than this: planning again costs little more than checking them.
+MAX_INCREMENTAL = 20
+
+
+def _unchanged_structure(project: Project, key: str, saved: dict[str, tuple[int, int, str]], changed: dict[str, bytes]) -> bool:
+    """Whether the files in `changed` (path -> new bytes) leave the saved plan exact.
+
+    A plan is a function of the base key, the structure of the analysis (every file's
+    facts minus hash and line count, the project's layout: `FixCache.structure`) and the
+    bytes of the files the rules and fixers read as text (recorded per diagnosis run and
+    per fix).  So when each changed file's new facts have the structural digest its old
+    facts had, and none of them is among the files read, the saved plan is the plan.
+    Updates the fix cache's per-file identities so the next full plan agrees."""
+    from dataclasses import replace
+
+    from fixkit.analyse import _would_be_module
+    from fixkit.facts.extract import NeedsTarget, extract_facts
+
+    fix_cache = FixCache(project, key)
+    digests: dict[str, tuple[str, str]] = fix_cache.data["digests"]
+    if not digests or not fix_cache.data["diagnoses"]:
+        return False
+    # The files a rule or fixer read: none of them may have changed.
+    for reads, _found in fix_cache.data["diagnoses"].values():
+        if changed.keys() & reads.keys():
+            return False
+    for entries in fix_cache.data["fixes"].values():
+        for reads, _fix in entries:
+            if changed.keys() & reads.keys():
+                return False
+    updated = dict(digests)
+    for path, data in changed.items():
+        info = project.files.get(path)
+        if info is None or path not in digests:
+            return False
+        try:
+            facts = extract_facts(path, info.module or _would_be_module(project, info), info.is_package, data, project.target_version)
+        except NeedsTarget:
+            return False
+        if facts.module and not info.module:
+            facts = replace(facts, module="")  # a dead copy: as collect_facts does
+        if _facts_digest(facts) != digests[path][1]:
+            return False
+        updated[path] = (f"{facts.sha256}:{facts.module}:{facts.is_package}", digests[path][1])
+    fix_cache.data["digests"] = updated
+    fix_cache.used_diagnoses = fix_cache.data["diagnoses"]
+    fix_cache.used_fixes = fix_cache.data["fixes"]
+    fix_cache.dirty = True
+    fix_cache.save()
+    return True
+
+
 class PlanCache:
     def __init__(self, project: Project, key: str, enabled: bool = True) -> None:
         self.project = project
@@ -218,6 +270,12 @@ class PlanCache:
         self.file = self.dir / f"plan-{key[:24]}.pickle"
 
     def load(self, stats: dict[str, tuple[int, int]]) -> Plan | None:
+        """The saved plan when it is still the plan of the tree as it is now.
+
+        Files whose stat changed are hashed; when their content changed too, the plan
+        still stands if their facts are the same apart from the hash and line count (a
+        comment appended, a string edited) and no rule or fixer read any of them as
+        text (`_unchanged_structure`).  Anything else: None, and the caller plans."""
         if not self.enabled:
             return None
         data = _read_pickle(self.file)
@@ -227,15 +285,25 @@ class PlanCache:
         if saved.keys() != stats.keys():
             return None
         touched = False
+        changed: dict[str, bytes] = {}
         for path, stat in stats.items():
             size, mtime, sha = saved[path]
             if (size, mtime) == stat:
                 continue
-            # The stat changed (a touch, a checkout): the content decides.
-            if size != stat[0] or _current_sha(self.project, path) != sha:
+            # The stat changed (a touch, a checkout, an edit): the content decides.
+            try:
+                data_now = self.project.read_bytes(path)
+            except OSError:
                 return None
-            saved[path] = (stat[0], stat[1], sha)
             touched = True
+            sha_now = sha256_bytes(data_now)
+            saved[path] = (stat[0], stat[1], sha_now)
+            if sha_now != sha:
+                changed[path] = data_now
+                if len(changed) > MAX_INCREMENTAL:
+                    return None
+        if changed and not _unchanged_structure(self.project, self.key, saved, changed):
+            return None
         if touched:
             _write_pickle(self.file, (self.key, saved, plan))
         return plan

@@ -237,3 +237,35 @@ def test_installing_a_distribution_in_the_target_environment_invalidates_the_pla
     after = make_plan(config, progress=progress)
     assert progress.calls > 0
     assert not [d for d in after.diagnoses if d.code == "FK101"]
+
+
+def test_a_comment_in_a_file_nothing_read_reuses_the_plan_without_analysing(project):
+    config = Config(root=project, offline=True)
+    make_plan(config)
+    good = project / "app/routers/good.py"
+    good.write_text(good.read_text() + "# a comment at the end\n")
+    progress = Counting()
+    warm = make_plan(config, progress=progress)
+    assert progress.calls == 0
+    assert plan_dicts_equal(warm, make_plan(dataclasses.replace(config, use_cache=False)))
+    # ... and the next full plan after a real change still agrees with a fresh one.
+    good.write_text(good.read_text() + "from app.services.real import Nope\n")
+    progress = Counting()
+    after = make_plan(config, progress=progress)
+    assert progress.calls > 0
+    assert plan_dicts_equal(after, make_plan(dataclasses.replace(config, use_cache=False)))
+    assert any(d.code == "FK202" and d.file == "app/routers/good.py" for d in after.diagnoses)
+
+
+def test_a_comment_that_moves_definitions_replans(project):
+    """Positions are structure: a line inserted at the top moves every fact below it."""
+    config = Config(root=project, offline=True)
+    make_plan(config)
+    typo = project / "app/routers/typo.py"
+    typo.write_text("# a comment at the top\n" + typo.read_text())
+    progress = Counting()
+    after = make_plan(config, progress=progress)
+    assert progress.calls > 0
+    (d,) = [d for d in after.diagnoses if d.code == "FK202"]
+    assert d.line == 4
+    assert plan_dicts_equal(after, make_plan(dataclasses.replace(config, use_cache=False)))
