@@ -59,7 +59,7 @@ _SYS_PATH_PROBE = (
 
 
 def _fixkit_source_fingerprint() -> str:
-    """Stat of fixkit's and the codemods' own sources: a development checkout never
+    """Hash of fixkit's and the codemods' own sources (~100 files, a few ms): a development checkout never
     reuses a plan or fix an older fixkit produced."""
     import fixkit
 
@@ -74,10 +74,10 @@ def _fixkit_source_fingerprint() -> str:
     for root in roots:
         for path in sorted(root.rglob("*.py")):
             try:
-                st = path.stat()
+                # Content, not mtime: a checkout or touch of fixkit's tree keeps the caches.
+                digest.update(f"{path.relative_to(root)}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
             except OSError:
                 continue
-            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

@@ -161,13 +161,16 @@ def rank_candidates(analysis: Analysis, name: str, wanted_module: str, exclude: 
     return ranked
 
 
-def _at_least(matcher: difflib.SequenceMatcher, threshold: float) -> float | None:
-    """matcher.ratio() when it reaches `threshold`, else None; the cheap upper bounds
-    (real_quick_ratio, quick_ratio) reject most pairs first, as get_close_matches does.
-    At 20,000 modules the full ratio against every module cost 21 s per warm plan."""
-    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
+def _at_least(prefilter: difflib.SequenceMatcher, a: str, b: str, threshold: float) -> float | None:
+    """_similarity(a, b) when it reaches `threshold`, else None.  `prefilter` holds `a` as
+    its seq2 (SequenceMatcher caches its analysis of seq2); its real_quick_ratio and
+    quick_ratio are upper bounds of the ratio, symmetric in a and b, and reject most
+    pairs cheaply, as get_close_matches does.  At 20,000 modules the full ratio against
+    every module cost 21 s per plan."""
+    prefilter.set_seq1(b)
+    if prefilter.real_quick_ratio() < threshold or prefilter.quick_ratio() < threshold:
         return None
-    ratio = matcher.ratio()
+    ratio = _similarity(a, b)
     return ratio if ratio >= threshold else None
 
 
@@ -179,11 +182,10 @@ def did_you_mean(analysis: Analysis, name: str | None, module: str | None) -> li
             notes.append(f"did you mean {close} (defined in {', '.join(sorted(where[close]))})?")
     if module:
         parent, _, last = module.rpartition(".")
-        # seq2 is the fixed side: SequenceMatcher caches its analysis of seq2.
         same_package = difflib.SequenceMatcher(autojunk=False)
-        same_package.set_seq1(last)
+        same_package.set_seq2(last)
         whole = difflib.SequenceMatcher(autojunk=False)
-        whole.set_seq1(module)
+        whole.set_seq2(module)
         scored = []
         for other in sorted(_live_modules(analysis)):
             if other == module:
@@ -191,11 +193,9 @@ def did_you_mean(analysis: Analysis, name: str | None, module: str | None) -> li
             other_parent, _, other_last = other.rpartition(".")
             # A shared package prefix makes whole paths look alike: judge the last part.
             if other_parent == parent:
-                same_package.set_seq2(other_last)
-                score = _at_least(same_package, 0.6)
+                score = _at_least(same_package, last, other_last, 0.6)
             else:
-                whole.set_seq2(other)
-                ratio = _at_least(whole, 0.7)
+                ratio = _at_least(whole, module, other, 0.7)
                 score = None if ratio is None else ratio - 0.1
             if score is not None and score >= 0.6:
                 scored.append((score, other))
