@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,25 +18,17 @@ from pathlib import Path
 
 import pytest
 
-import fixkit.plan
+from tests.helpers import copy_sample
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_projects" / "engarde_backend"
 OAUTH_ROUTERS = ("platform_integrations", "pos_integrations", "pos_production_api", "shopify_payments", "oauth", "webhooks")
 DEPENDENCY_ROUTERS = (
     "ai_agents", "audience_intelligence", "ai_creative_studio", "langflow_workflows", "workflow_execution",
     "csv_import", "marketplace_monitoring", "security_management", "security_utilities",
 )
 
-if not hasattr(fixkit.plan, "make_plan"):
-    pytest.skip("the planner (fixkit.plan.make_plan) has not landed yet", allow_module_level=True)
 if any(importlib.util.find_spec(n) for n in ("bleach", "dagger", "prometheus_client")):
     pytest.skip("this environment has packages the sample expects to be missing", allow_module_level=True)
 
-
-def copy_sample(tmp_path: Path) -> Path:
-    dest = tmp_path / "engarde"
-    shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns("__pycache__", ".fixkit_cache", "*.db"))
-    return dest
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -7,56 +7,16 @@ import ast
 import shutil
 import subprocess
 import sys
-import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from fixkit.analysis import Analysis
-from fixkit.config import load_config
 from fixkit.fixes.imports import creates_cycle, fix_missing_module, fix_missing_name, module_level_edges
 from fixkit.fixes.models import fix_duplicate_model
 from fixkit.fixes.shadowed import fix_shadowed_module
-from fixkit.model import Diagnosis, Fix, Location, Safety, apply_hunks
-
-ENGARDE = Path(__file__).resolve().parents[1] / "sample_projects" / "engarde_backend"
-
-
-def analysed(root: Path) -> Analysis:
-    cfg = load_config(root, use_cache=False)
-    try:
-        from fixkit.analyse import analyse
-
-        return analyse(cfg)
-    except ImportError:  # the graph stage is not built yet: the fixers only need facts
-        from fixkit.analyse import collect_facts
-        from fixkit.project import discover
-
-        project = discover(cfg)
-        return Analysis(project=project, facts=collect_facts(project, use_cache=False))
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-
-
-def apply(root: Path, fix: Fix) -> None:
-    for edit in fix.edits:
-        path = root / edit.path
-        if edit.delete:
-            path.unlink()
-        elif edit.creates:
-            path.write_text("".join(h.text for h in edit.hunks))
-        else:
-            path.write_text(apply_hunks(path.read_text(), edit.hunks))
-
-
-def run_import(root: Path, module: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", f"import {module}"], cwd=root, capture_output=True, text=True, timeout=120)
+from fixkit.model import Diagnosis, Location, Safety
+from tests.helpers import ENGARDE, analysed, apply_fix, run_import, write_files
 
 
 def run_imports(root: Path, modules: list[str]) -> dict[str, subprocess.CompletedProcess]:
@@ -115,11 +75,11 @@ PROJECT = {
 
 
 def test_missing_module_whose_name_lives_elsewhere_is_repointed_safely(tmp_path: Path) -> None:
-    write(tmp_path, PROJECT)
+    write_files(tmp_path, PROJECT)
     assert run_import(tmp_path, "app.routers.agents").returncode != 0
     fix = fix_missing_module(missing_module("app/routers/agents.py", 2, "app.middleware.auth"), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.SAFE, fix
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     assert (tmp_path / "app/routers/agents.py").read_text() == (
         "import os  # unrelated\nfrom app.core.security import get_current_user as current  # the auth dependency\n\n"
         "DEPENDS = current\n"
@@ -128,10 +88,10 @@ def test_missing_module_whose_name_lives_elsewhere_is_repointed_safely(tmp_path:
 
 
 def test_module_import_used_through_attributes_is_repointed(tmp_path: Path) -> None:
-    write(tmp_path, PROJECT)
+    write_files(tmp_path, PROJECT)
     fix = fix_missing_module(missing_module("app/routers/module_import.py", 1, "app.auth"), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.SAFE, fix
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     assert (tmp_path / "app/routers/module_import.py").read_text() == (
         "from app.core.security import get_current_user\n\n\ndef handler():\n    return get_current_user()\n"
     )
@@ -141,7 +101,7 @@ def test_module_import_used_through_attributes_is_repointed(tmp_path: Path) -> N
 
 
 def test_no_candidate_is_manual_with_did_you_mean(tmp_path: Path) -> None:
-    write(tmp_path, PROJECT)
+    write_files(tmp_path, PROJECT)
     analysis = analysed(tmp_path)
     fix = fix_missing_name(missing_name("app/routers/typo.py", 1, "app.services.workflow_engine", "WorkflowEngin"), analysis)
     assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
@@ -151,21 +111,21 @@ def test_no_candidate_is_manual_with_did_you_mean(tmp_path: Path) -> None:
 
 
 def test_several_candidates_need_review_and_are_listed_with_reasons(tmp_path: Path) -> None:
-    write(tmp_path, PROJECT)
+    write_files(tmp_path, PROJECT)
     fix = fix_missing_module(missing_module("app/routers/ambiguous.py", 1, "app.services.user"), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.REVIEW
     # app.services.users resembles app.services.user more than accounts does.
     assert "app.services.users" in fix.summary
     listed = [n for n in fix.notes if n.strip().startswith(("app.services.users:", "app.services.accounts:"))]
     assert len(listed) == 2 and all("path similarity" in n for n in listed), fix.notes
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     assert run_import(tmp_path, "app.routers.ambiguous").returncode == 0
 
 
 def test_a_candidate_that_imports_the_importer_back_is_not_used(tmp_path: Path) -> None:
     files = dict(PROJECT)
     files["app/core/security.py"] = "import app.routers.agents\n\n\ndef get_current_user():\n    return 1\n"
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     analysis = analysed(tmp_path)
     assert creates_cycle(analysis, "app.routers.agents", "app.core.security") == ["app.core.security", "app.routers.agents"]
     fix = fix_missing_module(missing_module("app/routers/agents.py", 2, "app.middleware.auth"), analysis)
@@ -174,7 +134,7 @@ def test_a_candidate_that_imports_the_importer_back_is_not_used(tmp_path: Path) 
 
 
 def test_cycle_check_ignores_the_targets_own_parent_packages(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_files(tmp_path, {
         "app/__init__.py": "",
         "app/models/__init__.py": "from .core import User\n",
         "app/models/core.py": "class User:\n    pass\n",
@@ -189,7 +149,7 @@ def test_cycle_check_ignores_the_targets_own_parent_packages(tmp_path: Path) -> 
 
 
 def test_shadowed_file_whose_names_the_package_has_is_deleted(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_files(tmp_path, {
         "app/__init__.py": "",
         "app/models.py": "from .database import Base\n\n\nclass User(Base):\n    pass\n",
         "app/models/__init__.py": "from .core import User\n",
@@ -202,7 +162,7 @@ def test_shadowed_file_whose_names_the_package_has_is_deleted(tmp_path: Path) ->
 
 
 def test_shadowed_file_with_names_of_its_own_moves_them_for_review(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_files(tmp_path, {
         "app/__init__.py": "",
         "app/helpers.py": "import json\n\nfrom .util import slug\n\n\ndef dump(x):\n    return json.dumps(slug(x))\n\n\ndef shared():\n    return 0\n",
         "app/helpers/__init__.py": "def shared():\n    return 1\n",
@@ -213,7 +173,7 @@ def test_shadowed_file_with_names_of_its_own_moves_them_for_review(tmp_path: Pat
     fix = fix_shadowed_module(Diagnosis("FK203", "shadowed-module", "dead", "app/helpers.py", 1), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.REVIEW
     assert any("moved into app/helpers/__init__.py: dump" in n for n in fix.notes), fix.notes
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     assert not (tmp_path / "app/helpers.py").exists()
     text = (tmp_path / "app/helpers/__init__.py").read_text()
     assert "def shared():\n    return 1\n" in text and "return 0" not in text
@@ -272,7 +232,7 @@ def test_engarde_routers_import_after_the_fixes(tmp_path: Path) -> None:
     touched = [e.path for f in fixes.values() for e in f.edits]
     assert len(touched) == len(set(touched))
     for fix in fixes.values():
-        apply(root, fix)
+        apply_fix(root, fix)
 
     assert fixes[("FK301", "app/models/analytics_models.py")].safety is Safety.SAFE
     webhooks = fixes[("FK301", "app/models/webhook_models.py")]
@@ -285,7 +245,7 @@ def test_engarde_routers_import_after_the_fixes(tmp_path: Path) -> None:
     # The dead app/models.py copy is the shadowed-module fix's: computed on the new tree.
     shadow = fix_shadowed_module(Diagnosis("FK203", "shadowed-module", "", "app/models.py", 1), analysed(root))
     assert shadow is not None and shadow.safety is Safety.REVIEW
-    apply(root, shadow)
+    apply_fix(root, shadow)
     failing = {r: p.stderr[-800:] for r, p in run_imports(root, routers).items() if p.returncode != 0}
     assert not failing
 
@@ -320,7 +280,7 @@ def test_one_diagnosis_for_several_importers_fixes_them_all(tmp_path: Path) -> N
     files["app/services/authentication.py"] = "class AuthService:\n    pass\n\n\ndef audit():\n    return 1\n"
     files["app/routers/compliance.py"] = "from app.services.auth_service import AuthService\n\nX = AuthService\n"
     files["app/routers/sso.py"] = "from app.services.auth_service import AuthService, audit\n\nX = (AuthService, audit)\n"
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     diagnosis = Diagnosis(
         "FK201", "missing-module", "", "app/routers/compliance.py", 1, module="app.services.auth_service",
         related=(Location("app/routers/sso.py", 1),), data=(("importers", "app.routers.compliance app.routers.sso"),),
@@ -328,7 +288,7 @@ def test_one_diagnosis_for_several_importers_fixes_them_all(tmp_path: Path) -> N
     fix = fix_missing_module(diagnosis, analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.SAFE, fix
     assert sorted(fix.paths) == ["app/routers/compliance.py", "app/routers/sso.py"]
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     assert (tmp_path / "app/routers/sso.py").read_text().startswith("from app.services.authentication import AuthService, audit\n")
     assert all(p.returncode == 0 for p in run_imports(tmp_path, ["app.routers.compliance", "app.routers.sso"]).values())
 
@@ -338,7 +298,7 @@ def test_a_file_that_still_needs_the_missing_module_itself_is_manual(tmp_path: P
     files["app/routers/module_import.py"] = (
         "import app.auth\n\n\ndef handler():\n    return app.auth.get_current_user(), app.auth\n"
     )
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     fix = fix_missing_module(missing_module("app/routers/module_import.py", 1, "app.auth"), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
     assert any("uses the module object" in n for n in fix.notes), fix.notes
@@ -348,7 +308,7 @@ def test_module_did_you_mean_judges_the_last_part(tmp_path: Path) -> None:
     files = dict(PROJECT)
     files["app/services/sessions.py"] = "def other():\n    return 1\n"
     files["app/routers/sessions.py"] = "from app.services.session_service import SessionManager\n"
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     fix = fix_missing_module(missing_module("app/routers/sessions.py", 1, "app.services.session_service"), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.MANUAL
     modules = [n for n in fix.notes if n.startswith("did you mean module")]

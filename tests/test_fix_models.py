@@ -10,48 +10,9 @@ import textwrap
 from pathlib import Path
 
 
-from fixkit.analysis import Analysis
-from fixkit.config import load_config
 from fixkit.fixes.models import fix_duplicate_model
-from fixkit.model import Diagnosis, Fix, Location, Safety, apply_hunks
-
-
-def analysed(root: Path, **config) -> Analysis:
-    """The analyse stage's result, without its import graph when that stage is not built yet
-    (the fixers answer graph questions from the facts)."""
-    cfg = load_config(root, use_cache=False, **config)
-    try:
-        from fixkit.analyse import analyse
-
-        return analyse(cfg)
-    except ImportError:
-        from fixkit.analyse import collect_facts
-        from fixkit.project import discover
-
-        project = discover(cfg)
-        return Analysis(project=project, facts=collect_facts(project, use_cache=False))
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-
-
-def apply(root: Path, fix: Fix) -> None:
-    for edit in fix.edits:
-        path = root / edit.path
-        if edit.delete:
-            path.unlink()
-        elif edit.creates:
-            path.write_text("".join(h.text for h in edit.hunks))
-        else:
-            path.write_text(apply_hunks(path.read_text(), edit.hunks))
-
-
-def imports_ok(root: Path, module: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", f"import {module}"], cwd=root, capture_output=True, text=True, timeout=60)
+from fixkit.model import Diagnosis, Location, Safety
+from tests.helpers import analysed, apply_fix, run_import, write_files
 
 
 def duplicate(table: str, symbol: str, file: str, line: int, related: tuple[tuple[str, int], ...] = ()) -> Diagnosis:
@@ -142,8 +103,8 @@ ROUTERS = ("app.routers.analytics", "app.routers.split", "app.routers.by_module"
 
 
 def test_keeps_most_complete_and_repoints_every_kind_of_import(tmp_path: Path) -> None:
-    write(tmp_path, BASE)
-    assert "already defined" in imports_ok(tmp_path, "app.routers.analytics").stderr  # the real failure
+    write_files(tmp_path, BASE)
+    assert "already defined" in run_import(tmp_path, "app.routers.analytics").stderr  # the real failure
 
     analysis = analysed(tmp_path)
     diagnosis = duplicate("predictive_models", "PredictiveModel", "app/models/analytics_models.py", 7,
@@ -152,7 +113,7 @@ def test_keeps_most_complete_and_repoints_every_kind_of_import(tmp_path: Path) -
     assert fix is not None and fix.safety is Safety.SAFE, fix
     assert "app.models.analytics_models" in fix.summary
     assert sorted(fix.paths) == ["app/models/__init__.py", "app/models/core.py", "app/routers/by_module.py", "app/routers/split.py"]
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
 
     core = (tmp_path / "app/models/core.py").read_text()
     assert "class PredictiveModel" not in core and "The first version" not in core
@@ -170,7 +131,7 @@ def test_keeps_most_complete_and_repoints_every_kind_of_import(tmp_path: Path) -
         "from app.models.analytics_models import PredictiveModel\n\n\ndef table():\n    return PredictiveModel.__table__\n"
     )
     for router in ROUTERS:
-        proc = imports_ok(tmp_path, router)
+        proc = run_import(tmp_path, router)
         assert proc.returncode == 0, (router, proc.stderr)
     # Exactly one class left; running the fix again finds nothing to do.
     classes = [p for p in tmp_path.rglob("*.py") if "class PredictiveModel" in p.read_text()]
@@ -179,7 +140,7 @@ def test_keeps_most_complete_and_repoints_every_kind_of_import(tmp_path: Path) -
 
 
 def test_configured_canonical_wins_and_lost_columns_need_review(tmp_path: Path) -> None:
-    write(tmp_path, BASE)
+    write_files(tmp_path, BASE)
     (tmp_path / "pyproject.toml").write_text('[tool.fixkit]\ncanonical = { PredictiveModel = "app.models.core" }\n')
     fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.REVIEW
@@ -188,17 +149,17 @@ def test_configured_canonical_wins_and_lost_columns_need_review(tmp_path: Path) 
     assert len(lost) == 2, fix.notes
     assert any("columns" in n and "accuracy, version" in n for n in lost)
     assert any("constraints" in n and "UniqueConstraint" in n for n in lost)
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     assert "class PredictiveModel" not in (tmp_path / "app/models/analytics_models.py").read_text()
     assert (tmp_path / "app/routers/analytics.py").read_text().startswith(
         "from app.models import User\nfrom app.models.core import PredictiveModel\n"
     )
     for router in ROUTERS:
-        assert imports_ok(tmp_path, router).returncode == 0, router
+        assert run_import(tmp_path, router).returncode == 0, router
 
 
 def test_canonical_from_the_command_line_that_defines_nothing_is_manual(tmp_path: Path) -> None:
-    write(tmp_path, BASE)
+    write_files(tmp_path, BASE)
     analysis = analysed(tmp_path, canonical={"PredictiveModel": "app.models.nowhere"})
     fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysis)
     assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
@@ -214,7 +175,7 @@ def test_rewrite_that_would_close_an_import_cycle_is_refused(tmp_path: Path) -> 
     )
     files["app/services/__init__.py"] = ""
     files["app/services/scoring.py"] = "from app.models.core import PredictiveModel\n\nMODEL = PredictiveModel\n"
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
     cycle = [n for n in fix.notes if "imports it back" in n]
@@ -249,18 +210,18 @@ def test_two_classes_one_table_keep_the_complete_one_under_the_old_name(tmp_path
     files["app/models/core.py"] = textwrap.dedent(BASE["app/models/core.py"]).split("# The first version")[0]
     files["app/models/__init__.py"] = "from .core import User\n"
     files["app/routers/reexport.py"] = "from app.models import User\n"
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     (tmp_path / "app/models/webhook_models.py").write_text(
         (tmp_path / "app/models/webhook_models.py").read_text().replace("point = None  # ", "point = ")
         .replace('relationship("DeliveryPoint") in the real thing', '"DeliveryPoint"')
     )  # fmt: skip
-    assert "already defined" in imports_ok(tmp_path, "app.routers.hooks").stderr
+    assert "already defined" in run_import(tmp_path, "app.routers.hooks").stderr
     fix = fix_duplicate_model(duplicate("predictive_models", "DeliveryPoint", "app/models/webhook_models.py", 7), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.REVIEW
     assert any("event_id" in n for n in fix.notes)
     assert any("under the old name" in n for n in fix.notes)
     assert any("string references" in n and "app/models/webhook_models.py" in n for n in fix.notes)
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     assert (tmp_path / "app/routers/hooks.py").read_text() == (
         "import app.models.analytics_models  # registers the analytics tables\n"
         "from app.models.webhook_models import Other\n"
@@ -275,15 +236,15 @@ def test_two_classes_one_table_keep_the_complete_one_under_the_old_name(tmp_path
 def test_not_a_duplicate_any_more_gives_no_fix(tmp_path: Path) -> None:
     files = {k: v for k, v in BASE.items() if k != "app/models/analytics_models.py"}
     files["app/routers/analytics.py"] = "from app.models import User\n"
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     assert fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path)) is None
 
 
 def test_only_classes_named_in_the_group_are_touched(tmp_path: Path) -> None:
-    write(tmp_path, BASE)
+    write_files(tmp_path, BASE)
     fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path))
     assert fix is not None
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     tree = ast.parse((tmp_path / "app/models/core.py").read_text())
     assert [n.name for n in tree.body if isinstance(n, ast.ClassDef)] == ["User"]
 
@@ -303,11 +264,11 @@ def test_string_references_resolve_to_the_kept_class(tmp_path: Path) -> None:
             model_id: Mapped[int] = mapped_column(ForeignKey("predictive_models.id"))
             model = relationship("PredictiveModel")
         """
-    write(tmp_path, files)
+    write_files(tmp_path, files)
     fix = fix_duplicate_model(duplicate("predictive_models", "PredictiveModel", "app/models/core.py", 13), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.SAFE
     assert any("app/models/runs.py:11" in n and "resolve to the kept class" in n for n in fix.notes), fix.notes
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     check = (
         "import app.models, app.models.runs, app.routers.split\n"
         "from sqlalchemy.orm import configure_mappers\n"
@@ -322,7 +283,7 @@ def test_string_references_resolve_to_the_kept_class(tmp_path: Path) -> None:
 def test_module_imported_under_two_names_is_imported_under_one(tmp_path: Path) -> None:
     from fixkit.fixes.models import fix_module_imported_twice
 
-    write(tmp_path, {
+    write_files(tmp_path, {
         "app/__init__.py": "",
         "app/database.py": BASE["app/database.py"],
         "app/models/__init__.py": "",
@@ -350,7 +311,7 @@ def test_module_imported_under_two_names_is_imported_under_one(tmp_path: Path) -
             ALL = (User, U2, models.core.User)
             """,
     })  # fmt: skip
-    assert "already defined" in imports_ok(tmp_path, "app.main").stderr
+    assert "already defined" in run_import(tmp_path, "app.main").stderr
     analysis = analysed(tmp_path)
     diagnosis = Diagnosis(
         "FK302", "duplicate-model", "imported twice", "app/main.py", 5, module="app.models.core", symbol="models.core",
@@ -359,16 +320,16 @@ def test_module_imported_under_two_names_is_imported_under_one(tmp_path: Path) -
     )  # fmt: skip
     fix = fix_module_imported_twice(diagnosis, analysis)
     assert fix is not None and fix.safety is Safety.REVIEW and fix.paths == ("app/main.py",)
-    apply(tmp_path, fix)
+    apply_fix(tmp_path, fix)
     text = (tmp_path / "app/main.py").read_text()
     assert "from app.models.core import User  # noqa: E402\nimport app.models.core\n" in text
     assert "ALL = (User, U2, app.models.core.User)" in text
     assert "sys.path.insert" in text  # left for a person
-    assert imports_ok(tmp_path, "app.main").returncode == 0
+    assert run_import(tmp_path, "app.main").returncode == 0
 
 
 def test_one_module_defining_the_class_twice_is_manual(tmp_path: Path) -> None:
-    write(tmp_path, {
+    write_files(tmp_path, {
         "app/__init__.py": "",
         "app/database.py": BASE["app/database.py"],
         "app/models.py": """\

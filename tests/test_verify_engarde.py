@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -13,20 +12,12 @@ from pathlib import Path
 
 import pytest
 
-import fixkit.plan
+from tests.helpers import copy_sample
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_projects" / "engarde_backend"
 
-if not hasattr(fixkit.plan, "make_plan"):
-    pytest.skip("the planner (fixkit.plan.make_plan) has not landed yet", allow_module_level=True)
 if any(importlib.util.find_spec(n) for n in ("bleach", "dagger", "prometheus_client")):
     pytest.skip("this environment has packages the sample expects to be missing", allow_module_level=True)
 
-
-def copy_sample(tmp_path: Path) -> Path:
-    dest = tmp_path / "engarde"
-    shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns("__pycache__", ".fixkit_cache", "*.db"))
-    return dest
 
 
 def fixkit(*args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None) -> subprocess.CompletedProcess:
