@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.helpers import get_absolute_module_from_package_for_import
@@ -103,6 +104,7 @@ class DeferImportCommand(VisitorBasedCodemodCommand):
         self._plans: list[_Plan] = []
         self._future_annotations = False
         self._type_checking_block: Optional[cst.If] = None
+        self._exported: set[str] = set()
 
     # ------------------------------------------------------------------ analysis
 
@@ -128,6 +130,8 @@ class DeferImportCommand(VisitorBasedCodemodCommand):
                         if len(statement.body) > 1:
                             raise SkipFile(f"line {self._line(small)}: the import shares its line with another statement")
                         self._statements[statement] = small
+            if isinstance(statement, cst.SimpleStatementLine) and _assigns_all(statement):
+                self._exported |= {s.evaluated_value for s in m.findall(statement, m.SimpleString()) if isinstance(s, cst.SimpleString) and isinstance(s.evaluated_value, str)}
             elif isinstance(statement, cst.If) and _is_type_checking(statement.test) and isinstance(statement.body, cst.IndentedBlock):
                 self._type_checking_block = statement
         scope = self.get_metadata(ScopeProvider, node)
@@ -141,6 +145,8 @@ class DeferImportCommand(VisitorBasedCodemodCommand):
 
     def _plan(self, scope, imp: cst.ImportFrom, alias: cst.ImportAlias) -> _Plan:
         local = alias.evaluated_alias or alias.evaluated_name
+        if local in self._exported:
+            raise SkipFile(f"`{local}` is listed in __all__: a star import of this module would miss it")
         bindings = list(scope.assignments[local])
         if len(bindings) > 1:
             raise SkipFile(f"`{local}` is bound more than once at module level; deferring its import would change which binding wins")
@@ -357,6 +363,18 @@ def _dotted(node: cst.BaseExpression) -> Optional[str]:
         head = _dotted(node.value)
         return f"{head}.{node.attr.value}" if head else None
     return None
+
+
+def _assigns_all(statement: cst.SimpleStatementLine) -> bool:
+    for small in statement.body:
+        targets: list[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            targets = [small.target]
+        if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+            return True
+    return False
 
 
 def _is_type_checking(test: cst.BaseExpression) -> bool:

@@ -183,3 +183,24 @@ def test_names_read_at_import_time_on_both_sides_leave_a_manual_fix_with_the_rea
     assert "`Billing` is used at import time (at module level)" in notes
     assert "third module" in notes
     assert {p: (tmp_path / p).read_bytes() for p in original} == original
+
+
+def test_a_name_listed_in_all_is_not_deferred() -> None:
+    with pytest.raises(SkipFile, match="listed in __all__"):
+        defer("from app.a import A\n\n__all__ = ['A', 'f']\n\n\ndef f():\n    return A\n", "app.a")
+
+
+def test_a_name_other_modules_import_from_the_importer_stays(tmp_path) -> None:
+    write_files(tmp_path, {
+        **PROJECT,
+        "app/credit.py": "from app.billing import Billing\n\n\nclass Ledger:\n    def bill(self):\n        return Billing()\n",
+        "app/billing.py": "from app.credit import Ledger\n\n\nclass Billing:\n    def ledger(self):\n        return Ledger()\n",
+        "app/reports.py": "from app.billing import Ledger\n",  # takes Ledger through billing
+    })  # fmt: skip
+    analysis = analysed(tmp_path)
+    fix = CircularImport().fix(_cycle(analysis), analysis)
+    # billing's import must stay; credit's import of Billing is used only in a method: that one moves
+    assert fix is not None and fix.safety is Safety.REVIEW and fix.paths == ("app/credit.py",), fix
+    apply_fix(tmp_path, fix)
+    for module in ("app.routers.credit", "app.reports", "app.billing"):
+        assert run_import(tmp_path, module).returncode == 0, module

@@ -44,6 +44,19 @@ def _edges(diagnosis: Diagnosis, analysis: Analysis) -> list[tuple[str, str, str
     return out
 
 
+def _reexported(analysis: Analysis, path: str, importer: str, target: str) -> str | None:
+    """Why the names `path` imports from `target` must stay bound at module level: another
+    module imports one of them from `importer` (it would lose it), else None."""
+    facts = analysis.facts[path]
+    local = {asname or name for i in facts.imports if i.module == target and i.is_from and i.scope == "module" for name, asname in i.names}
+    for other, imp in analysis.importers(importer):
+        if other.path != path and imp.module == importer and imp.is_from:
+            taken = sorted(local & {name for name, _ in imp.names})
+            if taken:
+                return f"{other.path}:{imp.line} imports {', '.join(taken)} from {importer}"
+    return None
+
+
 def _resolved(node: ast.ImportFrom, package: str | None) -> str | None:
     return absolute_name(package, "." * node.level + (node.module or "")) if node.level else node.module
 
@@ -113,6 +126,10 @@ def fix_circular_import(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
     cycle = diagnosis.datum("cycle") or f"{edges[0][1]} -> {edges[0][2]}"
     reasons: list[str] = []
     for path, importer, target in edges:
+        reexported = _reexported(analysis, path, importer, target)
+        if reexported:
+            reasons.append(f"{importer} -> {target}: {reexported}")
+            continue
         results = run_on_project(analysis.project, DeferImportCommand, [path], {"module": target})
         result: CodemodResult = results[path]
         if result.error is not None:
