@@ -56,7 +56,10 @@ from app.services.ai_client import SafetySettings  # ai_client defines SafetyCon
 """
     fix_safety = """
 When exactly one other first-party module defines the name, the fix repoints the import
-(`review`).  A near-miss spelling is only a suggestion in the notes (`manual`).
+(`review`).  When no module defines it and exactly one name of the imported module is a
+near-miss spelling (difflib ratio >= 0.9, or an edit distance of 1-2 on names of 6+
+characters), the import and its uses are renamed (`review`).  Other near misses are only
+suggestions in the notes (`manual`).
 """
     VALID = (
         Example({"app/mod.py": "from app.lib import a, b, c, sub\n", "app/lib/__init__.py": "a = 1\ndef b(): pass\nfrom os import path as c\n", "app/lib/sub.py": ""}),
@@ -97,6 +100,13 @@ When exactly one other first-party module defines the name, the fix repoints the
             {"app/mod.py": "from app.lib import x\n", "app/lib.py": "from app.impl import *\n", "app/impl.py": "__all__ = ['y']\n__all__.extend(['z'])\ny = 2\nz = 3\n"},
             expect=(("app/mod.py", 1),),
             note="an __all__ extended by code is unknown: x (defined nowhere) is still missing",
+        ),
+        Example(
+            {"app/mod.py": "from app.engine import WorkflowEngin\n\n\ndef run():\n    return WorkflowEngin()\n",
+             "app/engine.py": "class WorkflowEngine:\n    pass\n"},
+            expect=(("app/mod.py", 1),),
+            fixed={"app/mod.py": "from app.engine import WorkflowEngine\n\n\ndef run():\n    return WorkflowEngine()\n"},
+            note="a typo of the one close name the module defines: renamed with its uses",
         ),
     )
 
