@@ -204,3 +204,30 @@ def test_a_name_other_modules_import_from_the_importer_stays(tmp_path) -> None:
     apply_fix(tmp_path, fix)
     for module in ("app.routers.credit", "app.reports", "app.billing"):
         assert run_import(tmp_path, module).returncode == 0, module
+
+
+def test_apply_unsafe_on_engarde_frees_credit_system_and_workflow_management(tmp_path) -> None:
+    """The CLI end to end: both review fixes (this cycle, the FK202 typo) are applied with
+    --unsafe, and the verify that apply runs afterwards imports both routers."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = copy_sample(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "SAML_METADATA_URL"}
+    fixkit = [sys.executable, "-m", "fixkit"]
+    proc = subprocess.run([*fixkit, "apply", str(root), "--yes", "--unsafe", "--no-install", "--python", sys.executable],
+                          capture_output=True, text=True, timeout=900, env=env)  # fmt: skip
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+    assert "fixed FK501 app/services/billing_service.py:8" in proc.stdout
+    assert "fixed FK202 app/routers/workflow_management.py:9" in proc.stdout
+    verify = subprocess.run([*fixkit, "verify", str(root), "--format", "json", "--python", sys.executable],
+                            capture_output=True, text=True, timeout=900, env=env)  # fmt: skip
+    items = {i["module"]: i["ok"] for i in json.loads(verify.stdout)["items"]}
+    assert items["app.routers.credit_system"] and items["app.routers.workflow_management"]
+    plan = subprocess.run([*fixkit, "plan", str(root), "--format", "json", "--python", sys.executable],
+                          capture_output=True, text=True, timeout=900, env=env)  # fmt: skip
+    codes = [(d["code"], d["file"]) for d in json.loads(plan.stdout)["diagnoses"]]
+    assert ("FK501", "app/services/billing_service.py") not in codes
+    assert ("FK202", "app/routers/workflow_management.py") not in codes
