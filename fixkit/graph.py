@@ -293,8 +293,9 @@ class ImportGraph:
                 continue
             if target in state and edge.kind == "from":
                 for name in edge.names:
-                    if f"{target}.{name}" in self.nodes:
-                        continue  # a submodule: imported by the from-import itself
+                    if self.exists(f"{target}.{name}"):
+                        # A submodule (source or compiled): the from-import imports it.
+                        continue
                     if not self.bound_before(target, name, state[target]):
                         cycle = [f[0] for f in frames if f[0]]
                         cycle = cycle[cycle.index(target) :]
@@ -437,7 +438,13 @@ def edges_of(graph: ImportGraph, src: str, imp: ImportFact) -> list[Edge]:
             target = graph.facts_by_module.get(module)
             for name in names:
                 sub = f"{module}.{name}"
-                if sub in graph.nodes and (target is None or name not in target.defined_names):
+                # `from pkg import name` imports the submodule when `pkg` has no attribute
+                # `name` yet.  A package importing from itself (`from . import mapper as
+                # mapperlib` in sqlalchemy.orm) has bound only what precedes the line.
+                bound = target is not None and name in target.defined_names
+                if bound and src == module:
+                    bound = any(d.name == name and d.line < imp.line for d in target.definitions)
+                if sub in graph.nodes and not bound:
                     out.append(Edge(src, sub, imp.line, executed, "submodule", alias=alias and f"{alias}.{name}"))
     return out
 
@@ -461,11 +468,17 @@ def detect_entry_points(project: Project, facts: dict[str, FileFacts]) -> tuple[
         for module in sorted(project.modules):
             if any(fnmatch.fnmatchcase(module, p) for p in patterns):
                 reasons[module] = "configured"
-    router_lists = [(f, h) for f in facts.values() if f.module for h in f.entry_hints if h.kind == "router-list"]
+    # Only lists of the project's own modules: a loop importing third-party names (a
+    # compatibility shim trying `service_identity.{alias}`) lists no entry point.
+    router_lists = [
+        (f, h) for f in facts.values() if f.module for h in f.entry_hints
+        if h.kind == "router-list" and any(project.is_first_party(m) for m in h.modules)
+    ]
     if router_lists:
         for f, hint in sorted(router_lists, key=lambda t: (t[0].path, t[1].line)):
             for module in hint.modules:
-                reasons.setdefault(module, f"listed in {f.path}:{hint.line}")
+                if project.is_first_party(module):
+                    reasons.setdefault(module, f"listed in {f.path}:{hint.line}")
         return tuple(reasons), reasons
     found = False
     for f in sorted(facts.values(), key=lambda f: f.path):

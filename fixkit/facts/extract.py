@@ -346,6 +346,8 @@ class _Extractor:
         func = _name_of(node.func)
         if _last(func) not in ("import_module", "__import__") or not node.args:
             return
+        if _last(func) == "import_module" and not self._is_importlib(func):
+            return  # a project's own helper of that name (sympy's returns None when missing)
         arg = node.args[0]
         package = None
         if _last(func) == "import_module":
@@ -357,6 +359,20 @@ class _Extractor:
         template = _template(arg)
         if template is not None and ctx.loops:
             self.pending_templates.append((template, node, arg, node.lineno, node.col_offset, ctx))
+
+    def _is_importlib(self, func: str) -> bool:
+        """Whether `func` (`import_module`, `importlib.import_module`, `il.import_module`)
+        is importlib's, by the module-level binding of its first name seen so far.  Unbound
+        here (imported inside a function, a star import), the plain spellings count as
+        importlib's."""
+        head = func.split(".", 1)[0]
+        binding = next((d for d in reversed(self.definitions) if d.name == head), None)
+        if binding is None:
+            return func in ("import_module", "importlib.import_module")
+        if binding.kind != "import" or not binding.source_module:
+            return False  # a function or variable of this module
+        origin = binding.source_module if binding.source_name is None else f"{binding.source_module}.{binding.source_name}"
+        return origin in ("importlib", "importlib.import_module")
 
     def _add_dynamic(self, name: str, package: Any, node: ast.AST, ctx: _Ctx) -> str | None:
         level = len(name) - len(name.lstrip("."))

@@ -107,7 +107,9 @@ candidates and is `manual`.
             for hint in facts.entry_hints:
                 if hint.kind != "router-list":
                     continue
-                missing = [m for m in hint.modules if first_missing(project, m) is not None]
+                # A loop importing third-party names (twisted's `service_identity.{alias}`
+                # compatibility shim) lists no entry point of this project.
+                missing = [m for m in hint.modules if project.is_first_party(m) and first_missing(project, m) is not None]
                 for module in missing:
                     out.append(
                         Diagnosis(

@@ -47,7 +47,9 @@ Finds SQLAlchemy tables defined more than once on the same `MetaData`: declarati
 `db.Model`, SQLModel `table=True`) and core `Table("name", metadata, ...)` with the same
 table name, with the base followed across modules.  The diagnosis sits on the definition
 that raises (the one executed second when an entry point is imported) and lists every
-definition, including dead copies in shadowed files, with how complete each is.
+definition, including dead copies in shadowed files, with how complete each is.  A table
+that every definition but one maps with `extend_existing=True` does not raise and is not
+reported.
 """
     why = """
 The second definition raises `Table 'x' is already defined for this MetaData instance`,
@@ -76,6 +78,9 @@ notes).  Never `extend_existing=True`.
         Example({"app/db.py": BASE + "\nclass Other(DeclarativeBase):\n    pass\n",
                  "app/a.py": "from app.db import Base, Other\n\nclass A(Base):\n    __tablename__ = 't'\n\nclass B(Other):\n    __tablename__ = 't'\n"},
                 note="same table name on two metadata objects"),
+        Example({"app/db.py": BASE,
+                 "app/a.py": "from app.db import Base\nfrom sqlalchemy import Column, Integer, String\n\nclass Task(Base):\n    __tablename__ = 't'\n    id = Column(Integer, primary_key=True)\n\nclass TaskExtended(Task):\n    __tablename__ = 't'\n    __table_args__ = {'extend_existing': True}\n    name = Column(String)\n"},
+                note="extend_existing: the second definition extends the table instead of raising"),
     )
     INVALID = (
         Example(
@@ -114,6 +119,12 @@ notes).  Never `extend_existing=True`.
         for (identity, table), defs in sorted(model_groups(analysis).items()):
             live = [(f, m) for f, m, is_live in defs if is_live]
             if len(live) < 2:
+                continue
+            if sum(1 for _, m in live if not m.extend_existing) < 2:
+                # `extend_existing=True` makes SQLAlchemy extend the table instead of
+                # raising (celery's `TaskExtended(Task)`): with at most one definition
+                # without it, nothing raises when that one runs first, which is how such
+                # code is written.  Not an import failure, so not a root cause.
                 continue
             once = twice = 0
             per_module: dict[str, int] = {}
