@@ -32,8 +32,21 @@ def config_from_args(args: argparse.Namespace) -> Config:
         offline=getattr(args, "offline", False) or None,
         index_url=getattr(args, "index_url", None),
     )
+    _check_selection(config.select, "select")
+    _check_selection(config.ignore, "ignore")
     entries = tuple(dict.fromkeys((*config.entry_points, *(args.entry or ()))))
     return dataclasses.replace(config, entry_points=entries, use_cache=not args.no_cache)
+
+
+def _check_selection(patterns: tuple[str, ...], option: str) -> None:
+    """A --select/--ignore value that matches no code, prefix or kind is a typo: silently
+    selecting nothing would print "No problems found" over a broken project."""
+    from fixkit.rules import KINDS, RULES
+
+    codes = [r.code for r in RULES]
+    for pattern in patterns:
+        if not pattern or not (pattern in KINDS or any(code.startswith(pattern) for code in codes)):
+            raise FixkitError(f"--{option} {pattern!r}: no such code, code prefix or kind (run `fixkit explain` for the list)")
 
 
 class _Progress:
