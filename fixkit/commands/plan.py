@@ -68,10 +68,21 @@ class _Progress:
             sys.stderr.flush()
 
 
+def relax_garbage_collector() -> None:
+    """A plan builds hundreds of thousands of long-lived, acyclic objects (every file's
+    facts) and CPython's default generation-0 threshold (700 allocations) rescans them
+    over and over: loading the facts of 5,000 files took 0.6 s CPU instead of 0.25 s,
+    and a cold plan 13 % more CPU.  Cycles are still collected, only less often."""
+    import gc
+
+    gc.set_threshold(100_000, 50, 100)
+
+
 def run(args: argparse.Namespace) -> int:
     from fixkit.plan import make_plan
     from fixkit.reporters import render
 
+    relax_garbage_collector()
     config = config_from_args(args)
     progress = _Progress()
     try:
