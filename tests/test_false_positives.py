@@ -190,3 +190,78 @@ def test_importlib_import_module_of_a_missing_module_still_reported(tmp_path):
     proc = subprocess.run([sys.executable, "-c", "import pkg.use"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert "ModuleNotFoundError" in proc.stderr
     assert [c[0] for c in plan_codes(tmp_path, "pkg.*")] == ["FK101"]
+
+
+def test_import_in_the_else_of_a_try_import_runs_only_when_the_try_succeeded(tmp_path):
+    """tornado.test.netutil_test: `try: import pycares / except ImportError: ... / else:
+    from tornado.platform.caresresolver import CaresResolver`.  Without pycares the else
+    never runs, so the module imports fine and is not blocked by the missing pycares."""
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/resolver.py": "import fixkit_qa_not_installed\n\nResolver = object\n",
+            "pkg/user.py": (
+                "try:\n"
+                "    import fixkit_qa_not_installed\n"
+                "except ImportError:\n"
+                "    Resolver = None\n"
+                "else:\n"
+                "    from pkg.resolver import Resolver\n"
+            ),
+        },
+    )
+    assert_imports(tmp_path, "pkg.user")
+    plan = make_plan(Config(root=tmp_path, entry_points=("pkg.*",), offline=True, use_cache=False))
+    assert [(d.code, d.file, d.blocks) for d in plan.diagnoses] == [("FK101", "pkg/resolver.py", ("pkg.resolver",))]
+
+
+def test_package_that_hands_its_name_to_a_module_replacing_function(tmp_path):
+    """celery/__init__.py: `local.recreate_module(__name__, by_module={...})` replaces the
+    package in sys.modules with a lazy module that serves `Celery`, `shared_task`, ...;
+    `from celery import shared_task` works although no line of __init__ binds it."""
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": (
+                "from . import local\n\n"
+                "old, new = local.recreate_module(__name__, by_module={'pkg.impl': ['Thing']})\n"
+            ),
+            "pkg/local.py": (
+                "import importlib\nimport sys\nimport types\n\n\n"
+                "class LazyModule(types.ModuleType):\n"
+                "    def __getattr__(self, name):\n"
+                "        for module, names in self._by_module.items():\n"
+                "            if name in names:\n"
+                "                return getattr(importlib.import_module(module), name)\n"
+                "        raise AttributeError(name)\n\n\n"
+                "def create_module(name, by_module):\n"
+                "    module = sys.modules[name] = LazyModule(name)\n"
+                "    module._by_module = by_module\n"
+                "    return module\n\n\n"
+                "def recreate_module(name, by_module):\n"
+                "    old = sys.modules[name]\n"
+                "    new = create_module(name, by_module)\n"
+                "    new.__path__ = old.__path__\n"
+                "    return old, new\n"
+            ),
+            "pkg/impl.py": "class Thing:\n    pass\n",
+            "pkg/user.py": "from pkg import Thing\n",
+        },
+    )
+    assert_imports(tmp_path, "pkg.user")
+    assert plan_codes(tmp_path, "pkg.*") == []
+
+
+def test_handing_the_name_to_a_logger_keeps_missing_names_reported(tmp_path):
+    """The control: `logging.getLogger(__name__)` replaces nothing."""
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "import logging\n\nlog = logging.getLogger(__name__)\n",
+            "pkg/user.py": "from pkg import Thing\n",
+        },
+    )
+    proc = subprocess.run([sys.executable, "-c", "import pkg.user"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "cannot import name 'Thing'" in proc.stderr
+    assert [c[0] for c in plan_codes(tmp_path, "pkg.*")] == ["FK202"]

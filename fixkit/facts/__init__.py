@@ -141,6 +141,12 @@ class FileFacts:
     # (sys.meta_path / sys.path_hooks / `sys.modules[...] = `): its names and
     # submodules cannot be known statically.
     import_hook: bool = False
+    # Added: module-level calls that hand the module its own `__name__` (callee as written,
+    # `local.recreate_module`), and the module-level functions that touch `sys.modules`:
+    # together they show a module replaced in sys.modules by a helper (celery's lazy
+    # package), whose names cannot be known statically.
+    name_handed_to: tuple[str, ...] = ()
+    sys_modules_functions: tuple[str, ...] = ()
 
     def defines(self, name: str) -> bool | None:
         """True/False whether `from this_module import name` works; None when unknowable."""

@@ -175,6 +175,27 @@ class _Extractor:
             else:
                 self._expression(node, ctx, stack)
         self._resolve_templates()
+        self._module_replacement(tree)
+
+    def _module_replacement(self, tree: ast.Module) -> None:
+        """Calls handing over `__name__` at module level, and functions touching sys.modules."""
+        self.name_handed_to: list[str] = []
+        self.sys_modules_functions: list[str] = []
+        if "__name__" in self.text:
+            for stmt in tree.body:
+                value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign)) else None
+                if isinstance(value, ast.Call) and any(
+                    isinstance(a, ast.Name) and a.id == "__name__" for a in [*value.args, *(k.value for k in value.keywords)]
+                ):
+                    func = _name_of(value.func)
+                    if func:
+                        self.name_handed_to.append(func)
+        if "sys.modules" in self.text:
+            for stmt in tree.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                    isinstance(n, ast.Attribute) and _name_of(n) == "sys.modules" for n in ast.walk(stmt)
+                ):
+                    self.sys_modules_functions.append(stmt.name)
 
     def _push_body(self, stack, body, ctx) -> None:
         for child in reversed(body):
@@ -227,7 +248,9 @@ class _Extractor:
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             guarded = _catches_import_errors(node.handlers)
             self._push_body(stack, node.finalbody, ctx)
-            self._push_body(stack, node.orelse, ctx)
+            # The else of `try: import x / except ImportError:` runs only when x imported:
+            # conditional, like an `if HAS_X:` body (tornado: `else: from .cares import ...`).
+            self._push_body(stack, node.orelse, ctx.but(conditional=True) if guarded else ctx)
             for handler in reversed(node.handlers):
                 if module_level and handler.name:
                     self.definitions.append(Definition(handler.name, handler.lineno, "assign"))
@@ -724,6 +747,8 @@ class _Extractor:
             class_bases=tuple(self.class_bases),
             attribute_assignments=tuple(dict.fromkeys(self.attribute_assignments)),
             import_hook=self.import_hook,
+            name_handed_to=tuple(getattr(self, "name_handed_to", ())),
+            sys_modules_functions=tuple(getattr(self, "sys_modules_functions", ())),
         )
 
 

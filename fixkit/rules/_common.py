@@ -51,6 +51,8 @@ def defines(analysis: "Analysis", module: str, name: str, _seen: set[str] | None
     answer = facts.defines(name)
     if answer is False and name in injected_names(analysis).get(module, ()):
         return True  # another module assigns it: `type_api.NULLTYPE = NULLTYPE`
+    if answer is not True and _replaced_by_helper(analysis, facts):
+        return None  # what serves the names is a module built at import time
     if answer is not None:
         return answer
     if facts.has_getattr or facts.import_hook:
@@ -79,6 +81,28 @@ def defines(analysis: "Analysis", module: str, name: str, _seen: set[str] | None
         if sub is None:
             unknown = True
     return None if unknown else False
+
+
+def _replaced_by_helper(analysis: "Analysis", facts) -> bool:
+    """Whether the module hands its `__name__` to a first-party function that touches
+    sys.modules (celery: `local.recreate_module(__name__, ...)` installs a lazy module)."""
+    for func in facts.name_handed_to:
+        head, _, rest = func.partition(".")
+        binding = next((d for d in reversed(facts.definitions) if d.name == head), None)
+        if binding is None:
+            continue
+        if binding.kind == "function" and not rest:
+            owner, name = facts, head
+        elif binding.kind == "import" and binding.source_module:
+            origin = binding.source_module if binding.source_name is None else f"{binding.source_module}.{binding.source_name}"
+            target = f"{origin}.{rest}" if rest else origin
+            module, _, name = target.rpartition(".")
+            owner = analysis.facts_of(module)
+        else:
+            continue
+        if owner is not None and name in owner.sys_modules_functions:
+            return True
+    return False
 
 
 def injected_names(analysis: "Analysis") -> dict[str, set[str]]:
