@@ -12,4 +12,6 @@ COMMANDS = (
     "codemods.repoint_imports.RepointImportsCommand",
     "codemods.dedupe_models.DedupeModelsCommand",
     "codemods.shadowed_module.MoveDefinitionsCommand",
+    "codemods.defer_import.DeferImportCommand",
+    "codemods.rename_import.RenameImportCommand",
 )

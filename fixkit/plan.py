@@ -41,6 +41,9 @@ class Plan:
     # Added: what could not be checked (newer syntax without its interpreter, ...).
     # Shown by the text reporter; not part of the JSON contract.
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # A plan read back from JSON has no texts: each fix's diff as the document gave it,
+    # by diagnosis id, so writing the plan out again keeps them.
+    saved_diffs: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract (README): stable keys, paths relative to the root with "/"."""
@@ -68,20 +71,20 @@ class Plan:
             "symbol": d.symbol,
             "related": [{"file": r.file, "line": r.line} for r in d.related],
             "blocks": list(d.blocks),
-            "fix": None if d.fix is None else self._fix_dict(d.fix),
+            "fix": None if d.fix is None else self._fix_dict(d.id, d.fix),
         }
 
-    def _fix_dict(self, fix: Fix) -> dict[str, Any]:
-        diffs = []
-        for edit in fix.edits:
-            old = None if edit.creates else self.texts.get(edit.path)
-            diffs.append(unified_diff(edit, old))
+    def _fix_dict(self, diagnosis_id: str, fix: Fix) -> dict[str, Any]:
+        if all(edit.creates or edit.path in self.texts for edit in fix.edits):
+            diff = "".join(unified_diff(edit, None if edit.creates else self.texts[edit.path]) for edit in fix.edits)
+        else:
+            diff = self.saved_diffs.get(diagnosis_id, "")
         return {
             "summary": fix.summary,
             "safety": fix.safety.value,
             "distribution": fix.distribution,
             "requirements": list(fix.requirements),
-            "diff": "".join(diffs),
+            "diff": diff,
             "notes": list(fix.notes),
             "edits": [
                 {
@@ -107,6 +110,7 @@ class Plan:
                 root=str(data["root"]),
                 entry_points=entry_points,
                 diagnoses=diagnoses,
+                saved_diffs={d.id: raw["fix"].get("diff", "") for raw, d in zip(data["diagnoses"], diagnoses) if raw.get("fix")},
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise FixkitError(f"not a fixkit plan: {type(exc).__name__}: {exc}") from None

@@ -4,6 +4,7 @@ idempotence, exact byte preservation, and the libcst CLI through .libcst.codemod
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -16,13 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from libcst.codemod import CodemodContext, CodemodTest
 
+import codemods
 from codemods._common import Move, Target, absolute_name, module_and_package, relative_parts
 from codemods.dedupe_models import DedupeModelsCommand
 from codemods.repoint_imports import RepointImportsCommand
-from codemods.shadowed_module import MoveDefinitionsCommand
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = (RepointImportsCommand, DedupeModelsCommand, MoveDefinitionsCommand)
+# Every registered command: its examples run below, so a new codemod is tested by registering it.
+COMMANDS = tuple(getattr(importlib.import_module(path.rpartition(".")[0]), path.rpartition(".")[2]) for path in codemods.COMMANDS)
 CASES = [
     pytest.param(command, i, id=f"{command.__name__}-{i}") for command in COMMANDS for i in range(len(command.EXAMPLES))
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-from libcst.codemod import CodemodContext, CodemodTest, SkipFile
+from libcst.codemod import CodemodContext, SkipFile
 
 from codemods._common import module_and_package
 from codemods.defer_import import DeferImportCommand
@@ -21,23 +21,6 @@ def _context(path: str) -> CodemodContext:
 
 def defer(text: str, module: str, path: str = "app/b.py") -> str:
     return DeferImportCommand(_context(path), module=module).transform_module(cst.parse_module(text)).code
-
-
-class _Harness(CodemodTest):
-    def runTest(self) -> None:  # pragma: no cover - only used for its assertions
-        pass
-
-
-@pytest.mark.parametrize("index", range(len(DeferImportCommand.EXAMPLES)))
-def test_codemod_examples_exact_idempotent_and_compiling(index: int) -> None:
-    before, after, args, path = DeferImportCommand.EXAMPLES[index]
-    harness = _Harness()
-    harness.TRANSFORM = DeferImportCommand
-    harness.assertCodemod(before, after, context_override=_context(path), **args)
-    once = defer(before, args["module"], path)
-    assert once == after
-    assert defer(once, args["module"], path) == once
-    compile(once, path, "exec")
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ PROJECT = {
         def handler():
             return app.auth.get_current_user()
         """,
-    "app/routers/typo.py": "from app.services.workflow_engine import WorkflowEngin\n",
+    "app/routers/typo.py": "from app.services.workflow_engine import WorkflowEng\n",
     "app/routers/ambiguous.py": "from app.services.user import lookup\n\nX = lookup\n",
 }
 
@@ -103,7 +103,7 @@ def test_module_import_used_through_attributes_is_repointed(tmp_path: Path) -> N
 def test_no_candidate_is_manual_with_did_you_mean(tmp_path: Path) -> None:
     write_files(tmp_path, PROJECT)
     analysis = analysed(tmp_path)
-    fix = fix_missing_name(missing_name("app/routers/typo.py", 1, "app.services.workflow_engine", "WorkflowEngin"), analysis)
+    fix = fix_missing_name(missing_name("app/routers/typo.py", 1, "app.services.workflow_engine", "WorkflowEng"), analysis)
     assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
     assert any("did you mean WorkflowEngine" in n and "app.services.workflow_engine" in n for n in fix.notes), fix.notes
     fix = fix_missing_name(missing_name("app/routers/mixed.py", 1, "app.core.security", "oauth_scheme"), analysis)

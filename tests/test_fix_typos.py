@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
-from libcst.codemod import CodemodContext, CodemodTest
+from libcst.codemod import CodemodContext
 
 from codemods._common import module_and_package
 from codemods.rename_import import RenameImportCommand, parse_rename
@@ -22,23 +22,6 @@ def _context(path: str) -> CodemodContext:
 
 def rename(text: str, spec: str, path: str = "app/routers/r.py") -> str:
     return RenameImportCommand(_context(path), renames=[spec]).transform_module(cst.parse_module(text)).code
-
-
-class _Harness(CodemodTest):
-    def runTest(self) -> None:  # pragma: no cover - only used for its assertions
-        pass
-
-
-@pytest.mark.parametrize("index", range(len(RenameImportCommand.EXAMPLES)))
-def test_codemod_examples_exact_idempotent_and_compiling(index: int) -> None:
-    before, after, args, path = RenameImportCommand.EXAMPLES[index]
-    harness = _Harness()
-    harness.TRANSFORM = RenameImportCommand
-    harness.assertCodemod(before, after, context_override=_context(path), **args)
-    once = rename(before, args["renames"][0], path)
-    assert once == after
-    assert rename(once, args["renames"][0], path) == once
-    compile(once, path, "exec")
 
 
 def test_a_second_binding_of_the_old_name_keeps_the_rest_of_the_file() -> None:
