@@ -340,11 +340,28 @@ class ImportGraph:
             if start not in relevant:
                 continue
             failure = self.simulate(start, within=relevant, budget=budget, memo=memo)
-            if failure is not None:
+            if failure is not None and not self._order_unknown(start, memo.members[memo.component_of[failure.target]]):
                 out.setdefault(failure, set()).add(start)
             if budget[0] <= 0:
                 break
         return out
+
+    def _order_unknown(self, start: str, component: set[str]) -> bool:
+        """Whether a package that runs before `start` imports members of the cycle under an
+        `if` (numpy/__init__.py: `if __NUMPY_SETUP__: ... else: from . import lib, linalg`).
+        The simulation does not run conditional imports, so it cannot know which member the
+        cycle is really entered by, and a failure it finds may never happen."""
+        parts = start.split(".")
+        for i in range(1, len(parts) + 1):
+            facts = self.facts_by_module.get(".".join(parts[:i]))
+            if facts is None:
+                continue
+            for imp in facts.imports:
+                if imp.scope != "module" or not imp.conditional or imp.type_checking:
+                    continue
+                if imp.module in component or any(f"{imp.module}.{n}" in component for n, _ in imp.names):
+                    return True
+        return False
 
     def _reverse(self) -> dict[str, set[str]]:
         reverse = self.__dict__.get("_reverse_cache")

@@ -265,3 +265,42 @@ def test_handing_the_name_to_a_logger_keeps_missing_names_reported(tmp_path):
     proc = subprocess.run([sys.executable, "-c", "import pkg.user"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert "cannot import name 'Thing'" in proc.stderr
     assert [c[0] for c in plan_codes(tmp_path, "pkg.*")] == ["FK202"]
+
+
+# numpy.linalg <-> numpy.lib: entered at lib it imports; entered at linalg it fails.
+CYCLE = {
+    "pkg/lib/__init__.py": "from pkg.lib.poly import poly\n",
+    "pkg/lib/poly.py": "from pkg.linalg import eig\n\n\ndef poly():\n    pass\n",
+    "pkg/lib/helpers.py": "h = 1\n",
+    "pkg/linalg.py": "from pkg.lib.helpers import h\n\n\ndef eig():\n    pass\n",
+}
+
+
+def test_cycle_order_set_by_a_packages_conditional_imports_is_not_guessed(tmp_path):
+    """numpy/__init__.py imports its subpackages inside `if __NUMPY_SETUP__: ... else:`.
+    The simulation does not run conditional imports, so it entered the numpy.linalg /
+    numpy.lib cycle at the wrong member and reported a circular import Python never
+    hits: `import numpy.linalg` runs numpy/__init__ first, which imports lib first."""
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "import sys\n\nif sys.version_info < (3,):\n    pass\nelse:\n    from . import lib\n    from . import linalg\n",
+            **CYCLE,
+        },
+    )
+    assert_imports(tmp_path, "pkg.linalg", "pkg.lib", "pkg.lib.poly", "pkg")
+    assert plan_codes(tmp_path, "pkg.*") == []
+
+
+def test_cycle_entered_at_the_wrong_member_without_conditions_still_reported(tmp_path):
+    """The control: the same cycle with nothing conditional fails for `import pkg.linalg`."""
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            **CYCLE,
+        },
+    )
+    proc = subprocess.run([sys.executable, "-c", "import pkg.linalg"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "partially initialized" in proc.stderr
+    assert [c[0] for c in plan_codes(tmp_path, "pkg.*")] == ["FK501"]
