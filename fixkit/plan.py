@@ -167,20 +167,23 @@ def make_plan(config: Config, progress: Callable[[int, int], None] | None = None
     With the cache on, the whole plan is reused when no file, setting or installed
     distribution changed, and diagnoses and fixes are reused when what they depend on
     did not change (`fixkit.fixcache`)."""
-    from fixkit.analyse import analyse
     from fixkit.fixcache import FixCache, PlanCache, base_key, file_stats
     from fixkit.project import discover
 
     project = discover(config)
     site_paths = tuple(str(p) for p in site_paths)
+    if project.config.use_cache:
+        key = base_key(project, site_paths)
+        stats = file_stats(project)  # before any file is read: see file_stats
+        plan_cache = PlanCache(project, key)
+        plan = plan_cache.load(stats)
+        if plan is not None:
+            return plan
+    # Imported only now: a reused plan needs neither the extractor nor the graph.
+    from fixkit.analyse import analyse
+
     if not project.config.use_cache:
         return plan_from_analysis(analyse(project, site_paths=site_paths, progress=progress))
-    key = base_key(project, site_paths)
-    stats = file_stats(project)  # before any file is read: see file_stats
-    plan_cache = PlanCache(project, key)
-    plan = plan_cache.load(stats)
-    if plan is not None:
-        return plan
     analysis = analyse(project, site_paths=site_paths, progress=progress)
     fix_cache = FixCache(project, key)
     plan = plan_from_analysis(analysis, fix_cache)

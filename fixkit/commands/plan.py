@@ -41,6 +41,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
 def _check_selection(patterns: tuple[str, ...], option: str) -> None:
     """A --select/--ignore value that matches no code, prefix or kind is a typo: silently
     selecting nothing would print "No problems found" over a broken project."""
+    if not patterns:
+        return  # importing every rule costs ~60 ms, a third of a warm plan
     from fixkit.rules import KINDS, RULES
 
     codes = [r.code for r in RULES]
