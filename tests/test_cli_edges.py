@@ -132,3 +132,39 @@ def test_ctrl_c_during_plan_is_one_line_and_exit_130(tmp_path):
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert err.strip().splitlines() == ["fixkit: interrupted"]
+
+
+def _plan_on_a_terminal(root: Path, env: dict) -> str:
+    """`fixkit plan` with stdout on a real pseudo-terminal (what a user sees)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fixkit", "plan", str(root), "--offline"], stdout=follower, stderr=subprocess.PIPE,
+        env={**os.environ, "FIXKIT_DEBUG": "", "COLUMNS": "100", **env},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(leader)
+    proc.wait(timeout=TIMEOUT)
+    assert proc.returncode == 1, proc.stderr.read()
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_no_color_on_a_terminal_has_no_colours(broken):
+    """https://no-color.org: NO_COLOR set (non-empty) means no ANSI colour, even on a tty."""
+    import re
+
+    coloured = _plan_on_a_terminal(broken, {"NO_COLOR": ""})
+    assert re.search(r"\x1b\[(3\d|9\d)m", coloured), "control: a terminal gets colours"
+    plain = _plan_on_a_terminal(broken, {"NO_COLOR": "1"})
+    assert not re.search(r"\x1b\[(3\d|9\d)m", plain), plain
+    assert "FK202" in plain

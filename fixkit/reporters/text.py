@@ -7,6 +7,8 @@ Rendered into a string so that the command decides where it goes; with
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import sys
 
 from rich.console import Console, Group
@@ -23,15 +25,18 @@ _SAFETY_STYLE = {Safety.SAFE: "green", Safety.REVIEW: "yellow", Safety.MANUAL: "
 
 
 def render(plan: Plan, *, root: str | None = None, color: bool | None = None, width: int | None = None) -> str:
+    terminal = color is None and sys.stdout.isatty()
     if color is None:
-        color = sys.stdout.isatty()
+        # https://no-color.org: a non-empty NO_COLOR turns colour off even on a terminal
+        # (which keeps its own width).
+        color = terminal and not os.environ.get("NO_COLOR")
     buffer = io.StringIO()
     console = Console(
         file=buffer,
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,
-        width=width or (None if color else 120),
+        width=width or (None if color else shutil.get_terminal_size((120, 24)).columns if terminal else 120),
         highlight=False,
         emoji=False,
         soft_wrap=False,
