@@ -304,3 +304,19 @@ def test_cycle_entered_at_the_wrong_member_without_conditions_still_reported(tmp
     proc = subprocess.run([sys.executable, "-c", "import pkg.linalg"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert "partially initialized" in proc.stderr
     assert [c[0] for c in plan_codes(tmp_path, "pkg.*")] == ["FK501"]
+
+
+def test_module_that_setattrs_computed_names_onto_itself(tmp_path):
+    """numpy/dtypes.py: a helper does `from numpy import dtypes; setattr(dtypes, DType.__name__,
+    DType)`, called by other modules at import time: its names are made by code."""
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg import kinds\nfrom pkg import core\n",
+            "pkg/kinds.py": "__all__ = []\n\n\ndef _add(cls):\n    from pkg import kinds\n\n    setattr(kinds, cls.__name__, cls)\n    __all__.append(cls.__name__)\n",
+            "pkg/core.py": "from pkg.kinds import _add\n\n\nclass StringKind:\n    pass\n\n\n_add(StringKind)\n",
+            "pkg/user.py": "from pkg.kinds import StringKind\n",
+        },
+    )
+    assert_imports(tmp_path, "pkg.user")
+    assert plan_codes(tmp_path, "pkg.*") == []

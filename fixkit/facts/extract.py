@@ -177,6 +177,31 @@ class _Extractor:
         self._resolve_templates()
         self._module_replacement(tree)
 
+    def _setattr_onto_itself(self, tree: ast.Module) -> None:
+        """numpy/dtypes.py: `from numpy import dtypes; setattr(dtypes, DType.__name__, DType)`
+        in a helper other modules call: names made by code, unknowable."""
+        parent, _, own = self.module.rpartition(".")
+        for fn in tree.body:
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            aliases = set()
+            for node in ast.walk(fn):
+                if isinstance(node, ast.ImportFrom):
+                    base = resolve_relative(self.module, self.is_package, node.level, node.module)
+                    for alias in node.names:
+                        if base == parent and alias.name == own:
+                            aliases.add(alias.asname or alias.name)
+            if not aliases:
+                continue
+            for node in ast.walk(fn):
+                if (
+                    isinstance(node, ast.Call) and _name_of(node.func) == "setattr" and len(node.args) >= 2
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id in aliases
+                    and not isinstance(node.args[1], ast.Constant)
+                ):
+                    self.dynamic_names = True
+                    return
+
     def _module_replacement(self, tree: ast.Module) -> None:
         """Calls handing over `__name__` at module level, and functions touching sys.modules."""
         self.name_handed_to: list[str] = []
@@ -190,6 +215,8 @@ class _Extractor:
                     func = _name_of(value.func)
                     if func:
                         self.name_handed_to.append(func)
+        if "setattr(" in self.text and self.module:
+            self._setattr_onto_itself(tree)
         if "sys.modules" in self.text:
             for stmt in tree.body:
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
