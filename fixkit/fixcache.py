@@ -279,11 +279,16 @@ class PlanCache:
         if not self.enabled:
             return None
         data = _read_pickle(self.file)
-        if not isinstance(data, tuple) or len(data) != 3 or data[0] != self.key:
+        if not isinstance(data, tuple) or len(data) != 4 or data[0] != self.key:
             return None
-        _key, saved, plan = data
+        _key, saved, plan, extra = data
         if saved.keys() != stats.keys():
             return None
+        # Files a rule or fixer read that discovery does not list (a missing __init__.py,
+        # a data file): hashed every time, there are few.
+        for path, sha in extra.items():
+            if _current_sha(self.project, path) != sha:
+                return None
         touched = False
         changed: dict[str, bytes] = {}
         for path, stat in stats.items():
@@ -305,10 +310,12 @@ class PlanCache:
         if changed and not _unchanged_structure(self.project, self.key, saved, changed):
             return None
         if touched:
-            _write_pickle(self.file, (self.key, saved, plan))
+            _write_pickle(self.file, (self.key, saved, plan, extra))
         return plan
 
-    def save(self, stats: dict[str, tuple[int, int]], analysis: Analysis, plan: Plan) -> None:
+    def save(self, stats: dict[str, tuple[int, int]], analysis: Analysis, plan: Plan, extra_reads: dict[str, str | None] | None = None) -> None:
+        """`extra_reads`: files outside `stats` the plan depends on, with their SHA-256
+        (None: did not exist), from `FixCache.extra_reads`."""
         if not self.enabled:
             return
         saved = {}
@@ -317,7 +324,7 @@ class PlanCache:
             if facts is None or not facts.sha256:
                 return  # a file fixkit could not read: nothing to compare next time
             saved[path] = (size, mtime, facts.sha256)
-        _write_pickle(self.file, (self.key, saved, plan))
+        _write_pickle(self.file, (self.key, saved, plan, dict(extra_reads or {})))
         _prune(self.dir, "plan-", self.file)
 
 
@@ -459,6 +466,16 @@ class FixCache:
         self.used_fixes.setdefault(key, []).append((dict(reads), fix))
         self.dirty = True
         return fix
+
+    def extra_reads(self, listed: Iterable[str]) -> dict[str, str | None]:
+        """What this plan's rules and fixers read outside the files in `listed`."""
+        listed = set(listed)
+        out: dict[str, str | None] = {}
+        read_sets = [reads for reads, _found in self.used_diagnoses.values()]
+        read_sets += [reads for entries in self.used_fixes.values() for reads, _fix in entries]
+        for reads in read_sets:
+            out.update((path, sha) for path, sha in reads.items() if path not in listed)
+        return out
 
     def save(self) -> None:
         """Keep what this plan used: entries of older states are dropped, so the file stays

@@ -188,7 +188,7 @@ def make_plan(config: Config, progress: Callable[[int, int], None] | None = None
     fix_cache = FixCache(project, key)
     plan = plan_from_analysis(analysis, fix_cache)
     fix_cache.save()
-    plan_cache.save(stats, analysis, plan)
+    plan_cache.save(stats, analysis, plan, fix_cache.extra_reads(stats))
     return plan
 
 

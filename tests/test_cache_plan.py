@@ -269,3 +269,24 @@ def test_a_comment_that_moves_definitions_replans(project):
     (d,) = [d for d in after.diagnoses if d.code == "FK202"]
     assert d.line == 4
     assert plan_dicts_equal(after, make_plan(dataclasses.replace(config, use_cache=False)))
+
+
+def test_a_file_a_fixer_read_outside_the_discovered_files_invalidates_the_plan(project):
+    """Discovery lists .py files; a fixer may read others through Project.read_text.  The
+    recorded read is checked on every warm plan."""
+    config = Config(root=project, offline=True)
+    proj = discover(config)
+    key = base_key(proj)
+    notes = write(project, {"notes.dat": "one\n"}) / "notes.dat"
+    cache = FixCache(proj, key)
+    analysis = analyse(proj)
+    (d, *_rest) = diagnose(analysis)
+    cache.fix(d.code, d, analysis, lambda: proj.read_text("notes.dat") and None)
+    extra = cache.extra_reads(proj.files)
+    assert extra == {"notes.dat": sha256_bytes(b"one\n")}
+    stats = file_stats(proj)
+    plan_cache = PlanCache(proj, key)
+    plan_cache.save(stats, analysis, make_plan(dataclasses.replace(config, use_cache=False)), extra)
+    assert plan_cache.load(stats) is not None
+    notes.write_text("two\n")
+    assert plan_cache.load(stats) is None
