@@ -72,11 +72,13 @@ def _after_replacement() -> None:
         os._exit(99)  # a real, abrupt death: no finally blocks, no flushing
 
 
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None = None, *, project_file: bool = True) -> None:
     """Replace `path` with `data` so that readers only ever see the old or the new bytes.
 
     A symlink is followed (the link stays, its target is rewritten).  Permission bits
-    are kept (or set to `mode`); ownership too when we are allowed to.
+    are kept (or set to `mode`); ownership too when we are allowed to.  fixkit's own
+    files (the journal) pass `project_file=False`: the crash injection counts only
+    writes of the project's files.
     """
     path = Path(os.path.realpath(path))
     old_stat = None
@@ -111,7 +113,8 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
             pass
         raise
     _fsync_dir(path.parent)
-    _after_replacement()
+    if project_file:
+        _after_replacement()
 
 
 def atomic_delete(path: Path) -> None:
@@ -191,7 +194,7 @@ class Journal:
 
     def _save(self) -> None:
         data = json.dumps(self.manifest, indent=1, sort_keys=True).encode("utf-8")
-        atomic_write_plain(self.dir / "manifest.json", data)
+        atomic_write(self.dir / "manifest.json", data, project_file=False)
 
     def entry(self, path: str) -> dict[str, Any] | None:
         return next((f for f in self.manifest["files"] if f["path"] == path), None)
@@ -207,7 +210,7 @@ class Journal:
             if item["existed"]:
                 data = absolute.read_bytes()
                 blob = f"{len(self.manifest['files']):05d}"
-                atomic_write_plain(self.dir / "blobs" / blob, data)
+                atomic_write(self.dir / "blobs" / blob, data, project_file=False)
                 item.update(blob=blob, sha256=sha256_bytes(data), mode=stat.S_IMODE(absolute.stat().st_mode))
             self.manifest["files"].append(item)
             changed = True
@@ -246,24 +249,6 @@ def _sweep_temporaries(root: Path, journal: Journal) -> None:
                     tmp.unlink()
                 except OSError:
                     pass
-
-
-def atomic_write_plain(path: Path, data: bytes) -> None:
-    """Atomic write for fixkit's own files (not counted by the crash injection)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(path.parent)
 
 
 @dataclass(frozen=True)

@@ -332,10 +332,10 @@ def test_an_unwritable_directory_is_a_one_line_error_and_undo_restores_what_was_
         # write meets the file system instead.
         real = apply_mod.atomic_write
 
-        def eacces(path, data, mode=None):
+        def eacces(path, data, mode=None, **options):
             if Path(path).parent.name == "b":
                 raise PermissionError(13, "Permission denied")
-            return real(path, data, mode)
+            return real(path, data, mode, **options)
 
         monkeypatch.setattr(apply_mod, "atomic_write", eacces)
     try:

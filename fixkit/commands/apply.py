@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from fixkit.apply import Applier, FileState, atomic_write_plain, check_plan_current, eligible
+from fixkit.apply import Applier, FileState, atomic_write, check_plan_current, eligible
 from fixkit.commands.verify import Loaded, load, project_root, run_verification
 from fixkit.errors import FixkitError
 from fixkit.model import Diagnosis, merge_edits, unified_diff
@@ -144,7 +144,7 @@ def _journal_extras(journal: Path, loaded: Loaded, before, after, final_plan) ->
     if after is not None:
         records["verify_after.json"] = after.to_dict()
     for name, data in records.items():
-        atomic_write_plain(journal / name, json.dumps(data, indent=1).encode("utf-8"))
+        atomic_write(journal / name, json.dumps(data, indent=1).encode("utf-8"), project_file=False)
 
 
 def _print_result(root: Path, result) -> None:
