@@ -84,6 +84,21 @@ def test_package_importing_its_own_compiled_submodule(tmp_path):
     assert plan_codes(tmp_path, "pkg.*") == []
 
 
+# celery's shape: a declarative base and a first model of table `taskmeta`; the tests
+# below add a second model of that table.
+TASK_DB = {
+    "pkg/__init__.py": "",
+    "pkg/db.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+}
+TASK_MODEL = (
+    "from sqlalchemy import Column, Integer, String\n"
+    "from pkg.db import Base\n\n\n"
+    "class Task(Base):\n"
+    "    __tablename__ = 'taskmeta'\n"
+    "    id = Column(Integer, primary_key=True)\n\n\n"
+)
+
+
 @pytest.mark.parametrize("table_args", ["{'extend_existing': True}", "({'sqlite_autoincrement': True, 'extend_existing': True},)"])
 def test_second_model_with_extend_existing_does_not_raise(tmp_path, table_args):
     """celery.backends.database.models: `TaskExtended(Task)` maps the same table with
@@ -91,14 +106,9 @@ def test_second_model_with_extend_existing_does_not_raise(tmp_path, table_args):
     write(
         tmp_path,
         {
-            "pkg/__init__.py": "",
-            "pkg/db.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+            **TASK_DB,
             "pkg/models.py": (
-                "from sqlalchemy import Column, Integer, String\n"
-                "from pkg.db import Base\n\n\n"
-                "class Task(Base):\n"
-                "    __tablename__ = 'taskmeta'\n"
-                "    id = Column(Integer, primary_key=True)\n\n\n"
+                TASK_MODEL +
                 "class TaskExtended(Task):\n"
                 "    __tablename__ = 'taskmeta'\n"
                 f"    __table_args__ = {table_args}\n"
@@ -115,14 +125,9 @@ def test_second_model_without_extend_existing_still_reported(tmp_path):
     write(
         tmp_path,
         {
-            "pkg/__init__.py": "",
-            "pkg/db.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+            **TASK_DB,
             "pkg/models.py": (
-                "from sqlalchemy import Column, Integer, String\n"
-                "from pkg.db import Base\n\n\n"
-                "class Task(Base):\n"
-                "    __tablename__ = 'taskmeta'\n"
-                "    id = Column(Integer, primary_key=True)\n\n\n"
+                TASK_MODEL +
                 "class Other(Base):\n"
                 "    __tablename__ = 'taskmeta'\n"
                 "    id = Column(Integer, primary_key=True)\n"

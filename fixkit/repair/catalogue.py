@@ -90,6 +90,19 @@ def _call_arglist(text: str, err: SyntaxErrorFact, target: tuple[int, int]):
     return None
 
 
+def _call_arguments(text: str, err: SyntaxErrorFact, target: tuple[int, int]):
+    """The arguments (node, start, end) of the call holding the error and their separated
+    list, or None when there is no such call or its commas cannot be edited mechanically."""
+    arglist = _call_arglist(text, err, target)
+    if arglist is None:
+        return None
+    try:
+        args = _arguments(arglist, Source(text))
+        return args, SeparatedList(text, [(s, e) for _, s, e in args])
+    except NotMechanical:
+        return None
+
+
 def _arguments(arglist, source: Source) -> list[tuple[object, int, int]]:
     return [
         (child, source.offset(*child.start_pos), source.offset(*child.end_pos))
@@ -155,15 +168,10 @@ def _is_parameter_order(err: SyntaxErrorFact, text: str, target: tuple[int, int]
 
 
 def _repair_positional_after_keyword(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
-    arglist = _call_arglist(text, err, target)
-    if arglist is None:
+    found = _call_arguments(text, err, target)
+    if found is None:
         return None
-    source = Source(text)
-    try:
-        args = _arguments(arglist, source)
-        seplist = SeparatedList(text, [(s, e) for _, s, e in args])
-    except NotMechanical:
-        return None
+    args, seplist = found
     kinds = [_argument_kind(node) for node, _, _ in args]
     first = [i for i, k in enumerate(kinds) if k in ("positional", "star")]
     rest = [i for i, k in enumerate(kinds) if k not in ("positional", "star")]
@@ -194,15 +202,10 @@ _REPEATED = re.compile(r"keyword argument repeated(?::\s*(\w+))?")
 
 
 def _repair_repeated_keyword(text: str, err: SyntaxErrorFact, target: tuple[int, int], policy: Policy) -> Step | None:
-    arglist = _call_arglist(text, err, target)
-    if arglist is None:
+    found = _call_arguments(text, err, target)
+    if found is None:
         return None
-    source = Source(text)
-    try:
-        args = _arguments(arglist, source)
-        seplist = SeparatedList(text, [(s, e) for _, s, e in args])
-    except NotMechanical:
-        return None
+    args, seplist = found
     by_name: dict[str, list[int]] = {}
     for i, (node, _, _) in enumerate(args):
         if _argument_kind(node) == "keyword":
