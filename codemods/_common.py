@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence, Union
 
 import libcst as cst
+from libcst.codemod import VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor
 
 
 @dataclass(frozen=True)
@@ -139,3 +141,32 @@ def module_and_package(path: str) -> tuple[str, str]:
         module = ".".join(parts[:-1])
         return module, module
     return ".".join(parts), ".".join(parts[:-1])
+
+
+class AliasSafeImportsCommand(VisitorBasedCodemodCommand):
+    """A codemod command whose import requests may name one object with and without alias.
+
+    libcst's AddImportsVisitor sorts the `(name, alias)` pairs it adds per module and
+    fails with a TypeError when `A` and `A as x` are both requested (None against a
+    str).  A file may well need both — `from old import A` in one statement and `from
+    old import A as x` in another, both moved — so the aliased twins are held back and
+    added by a second AddImportsVisitor pass, which merges them into the statement the
+    first pass wrote.
+    """
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        tree = super().transform_module_impl(tree)
+        requests = self.context.scratch.get(AddImportsVisitor.CONTEXT_KEY, [])
+        plain = {(item.module, item.obj_name) for item in requests if item.obj_name and item.alias is None}
+        self._held_back = [item for item in requests if item.alias is not None and (item.module, item.obj_name) in plain]
+        if self._held_back:
+            self.context.scratch[AddImportsVisitor.CONTEXT_KEY] = [i for i in requests if i not in self._held_back]
+        return tree
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        self._held_back = []
+        tree = super().transform_module(tree)
+        if self._held_back:
+            self.context.scratch[AddImportsVisitor.CONTEXT_KEY] = self._held_back
+            tree = AddImportsVisitor(self.context).transform_module(tree)
+        return tree

@@ -20,7 +20,7 @@ import argparse
 from typing import Optional, Sequence, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.helpers import get_absolute_module_from_package_for_import, get_full_name_for_node
 from libcst.metadata import (
@@ -32,7 +32,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from codemods._common import Move, absolute_name, dotted_expr, import_from_parts, parse_all, strip_trailing_comma
+from codemods._common import AliasSafeImportsCommand, Move, absolute_name, dotted_expr, import_from_parts, parse_all, strip_trailing_comma
 
 MOVE_HELP = (
     "OLD_MODULE:NAME=NEW_MODULE[:NEW_NAME]: imports of NAME from OLD_MODULE are pointed at "
@@ -40,7 +40,7 @@ MOVE_HELP = (
 )
 
 
-class RepointImportsCommand(VisitorBasedCodemodCommand):
+class RepointImportsCommand(AliasSafeImportsCommand):
     DESCRIPTION: str = "Point imports (from-imports and module.attribute uses) at the module that defines the name."
 
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)

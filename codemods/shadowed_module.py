@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.helpers import get_absolute_module_from_package_for_import
 from libcst.metadata import ScopeProvider
+
+from codemods._common import AliasSafeImportsCommand
 
 _DEAD = '''\
 """Legacy models."""
@@ -79,7 +81,7 @@ class AnalyticsEvent(Base):
 '''
 
 
-class MoveDefinitionsCommand(VisitorBasedCodemodCommand):
+class MoveDefinitionsCommand(AliasSafeImportsCommand):
     DESCRIPTION: str = "Append top-level definitions of a shadowed (dead) module to the package that shadows it."
 
     METADATA_DEPENDENCIES = (ScopeProvider,)
