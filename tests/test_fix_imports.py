@@ -313,3 +313,38 @@ def test_module_did_you_mean_judges_the_last_part(tmp_path: Path) -> None:
     assert fix is not None and fix.safety is Safety.MANUAL
     modules = [n for n in fix.notes if n.startswith("did you mean module")]
     assert modules == ["did you mean module app.services.sessions?"], fix.notes
+
+
+def test_similar_modules_agree_with_scoring_every_module(tmp_path: Path) -> None:
+    """The bounded search returns what scoring every live module exactly returns."""
+    import difflib
+    import random
+
+    from fixkit.fixes.imports import _live_modules, _similar_modules
+
+    rng = random.Random(7)
+    parts = ["auth", "authz", "session", "sessions", "user", "users", "billing", "bill", "audit", "cache"]
+    files = {"app/__init__.py": "", "app/services/__init__.py": "", "app/svc/__init__.py": ""}
+    for _ in range(80):
+        package = rng.choice(["services", "svc"])
+        name = "_".join(rng.sample(parts, rng.randint(1, 2)))
+        files[f"app/{package}/{name}.py"] = "X = 1\n"
+    write_files(tmp_path, files)
+    analysis = analysed(tmp_path)
+
+    def ratio(a: str, b: str) -> float:
+        return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()
+
+    checked = 0
+    for wanted in ["app.services.auth_service", "app.svc.sesion", "app.services.user_billing", "app.other.audits", "app.svc.cach"]:
+        parent, _, last = wanted.rpartition(".")
+        scored = []
+        for other in _live_modules(analysis):
+            other_parent, _, other_last = other.rpartition(".")
+            score = ratio(last, other_last) if other_parent == parent else ratio(wanted, other) - 0.1
+            if score >= 0.6 and other != wanted:
+                scored.append((-score, other))
+        expected = [other for _s, other in sorted(scored)[:3]]
+        assert _similar_modules(analysis, wanted) == expected, wanted
+        checked += bool(expected)
+    assert checked >= 4
