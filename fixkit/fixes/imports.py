@@ -21,6 +21,7 @@ from typing import Iterable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, QualifiedNameProvider, QualifiedNameSource
+from rapidfuzz.fuzz import ratio as lcs_ratio
 
 from codemods._common import Move, absolute_name
 from codemods.repoint_imports import RepointImportsCommand
@@ -161,12 +162,11 @@ def rank_candidates(analysis: Analysis, name: str, wanted_module: str, exclude: 
     return ranked
 
 
-def _upper_bound(matcher: difflib.SequenceMatcher, b: str) -> float:
-    """An upper bound of the similarity of `b` to the string `matcher` holds as its seq2
-    (SequenceMatcher caches its analysis of seq2): real_quick_ratio, then quick_ratio,
-    both symmetric in the two strings, as get_close_matches uses them."""
-    matcher.set_seq1(b)
-    return min(matcher.real_quick_ratio(), matcher.quick_ratio())
+def _upper_bound(a: str, b: str) -> float:
+    """An upper bound of `_similarity(a, b)`: rapidfuzz's ratio is 2·LCS/(|a|+|b|), and the
+    matching blocks difflib's ratio counts form one common subsequence, so never exceed
+    the LCS.  Computed in C++, some hundred times faster than difflib's quick_ratio."""
+    return lcs_ratio(a, b) / 100 + 1e-9  # float rounding must not make the bound lower
 
 
 def did_you_mean(analysis: Analysis, name: str | None, module: str | None) -> list[str]:
@@ -189,19 +189,15 @@ def _similar_modules(analysis: Analysis, module: str, keep: int = 3) -> list[str
     no bound can beat the `keep`-th best score: on a tree of 5,000 `app.services.*`
     modules the exact ratio of every plausible path cost seconds per plan."""
     parent, _, last = module.rpartition(".")
-    same_package = difflib.SequenceMatcher(autojunk=False)
-    same_package.set_seq2(last)
-    whole = difflib.SequenceMatcher(autojunk=False)
-    whole.set_seq2(module)
     bounded: list[tuple[float, str]] = []
     for other in _live_modules(analysis):
         if other == module:
             continue
         other_parent, _, other_last = other.rpartition(".")
         if other_parent == parent:
-            bound = _upper_bound(same_package, other_last)
+            bound = _upper_bound(last, other_last)
         else:
-            bound = _upper_bound(whole, other) - 0.1
+            bound = _upper_bound(module, other) - 0.1
         if bound >= 0.6:
             bounded.append((bound, other))
     bounded.sort(key=lambda item: (-item[0], item[1]))
