@@ -12,10 +12,12 @@ adds or removes a `*.dist-info` entry, which changes its directory's mtime).
 2. `FixCache.diagnoses`: the rules' diagnoses, keyed by a structural digest of the
    analysis (every file's facts minus its hash and line count, plus the project's
    layout) and by the SHA-256 of every file a rule read as text.
-3. `FixCache.fix`: each fix, keyed by the rule code, the diagnosis, the structural digest
-   and the SHA-256 of every file the fixer read (`Project.read_bytes` is wrapped while
-   it runs, so whatever a fixer reads is recorded).  A comment appended to a file that
-   no fixer read reuses every fix; changing a file a fixer read recomputes that fix.
+3. `FixCache.fix`: each fix, keyed by the rule code and the diagnosis, with the answer
+   to every question its fixer asked of the analysis (`Analysis.asking`: the facts of
+   the files it looked at, the importers of a module, the definers of a name, the
+   project-wide tables it used, the SHA-256 of every file it read as text, and always
+   the project's layout).  It is reused while every answer is the same: an import
+   added to a file no fixer looked at recomputes the diagnoses but no fix.
 
 Every failure to read or write a cache falls back to computing (a read-only checkout
 still gets a plan).  Pickles hold only fixkit's own frozen dataclasses.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
 import os
 import pickle
 import subprocess
@@ -43,7 +46,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".fixkit_cache"
 # Bump when the layout of the pickled entries changes.
-FORMAT = 1
+FORMAT = 2
 
 # Dependency declarations read outside `Project.read_bytes` (fixkit.deps.declarations).
 _DECLARATION_GLOBS = ("*.toml", "*.cfg", "*.txt", "*.in", "*.ini", "setup.py", "Pipfile", "requirements/*")
@@ -236,8 +239,8 @@ def _unchanged_structure(project: Project, key: str, saved: dict[str, tuple[int,
         if changed.keys() & reads.keys():
             return False
     for entries in fix_cache.data["fixes"].values():
-        for reads, _fix in entries:
-            if changed.keys() & reads.keys():
+        for answers, _fix in entries:
+            if changed.keys() & _reads(answers).keys():
                 return False
     updated = dict(digests)
     for path, data in changed.items():
@@ -353,6 +356,26 @@ def _facts_digest(facts: Any) -> str:
     return hashlib.sha256(repr(values).encode("utf-8", "surrogateescape")).hexdigest()
 
 
+def _digest(*values: Any) -> str:
+    """A deterministic digest of plain values (dicts and sets in sorted order)."""
+    return hashlib.sha256(repr(_plain(values)).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((repr(_plain(k)), _plain(v)) for k, v in value.items()))
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(repr(_plain(v)) for v in value))
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _reads(answers: dict[tuple, str | None]) -> dict[str, str | None]:
+    """The files a fix read as text, with their SHA-256, from its answers."""
+    return {q[1]: sha for q, sha in answers.items() if q[0] == "read"}
+
+
 class FixCache:
     def __init__(self, project: Project, key: str, enabled: bool = True) -> None:
         self.project = project
@@ -368,6 +391,7 @@ class FixCache:
         self.used_fixes: dict[tuple, Any] = {}
         self.dirty = False
         self._shas: dict[str, str | None] = {}
+        self._answers: dict[tuple, str | None] = {}
 
     # -- the structural digest
 
@@ -456,23 +480,72 @@ class FixCache:
     def fix(self, code: str, diagnosis: Any, analysis: Analysis, compute: Callable[[], Any]) -> Any:
         if not self.enabled:
             return compute()
-        key = (code, repr(diagnosis), self.structure(analysis))
-        for reads, fix in self.data["fixes"].get(key, ()):
-            if self._valid(analysis, reads):
-                self.used_fixes.setdefault(key, []).append((reads, fix))
+        key = (code, repr(diagnosis))
+        for answers, fix in self.data["fixes"].get(key, ()):
+            if all(self.answer(analysis, question) == answer for question, answer in answers.items()):
+                self.used_fixes.setdefault(key, []).append((answers, fix))
                 return fix
-        with self.recording() as reads:
+        with analysis.asking() as asked:
             fix = compute()
-        self.used_fixes.setdefault(key, []).append((dict(reads), fix))
+        answers = {("layout",): self.answer(analysis, ("layout",))}
+        for question, answer in asked.items():
+            answers[question] = answer if question[0] == "read" else self.answer(analysis, question)
+        self.used_fixes.setdefault(key, []).append((answers, fix))
         self.dirty = True
         return fix
+
+    def answer(self, analysis: Analysis, question: tuple) -> str | None:
+        """A digest of the answer to `question` (see `fixkit.analysis`) in this analysis."""
+        if question in self._answers:
+            return self._answers[question]
+        kind = question[0]
+        if kind == "read":
+            value: Any = self._sha_now(analysis, question[1])
+        elif kind == "all":
+            value = self.structure(analysis)
+        elif kind == "layout":
+            value = _digest(
+                [(path, repr(info)) for path, info in sorted(self.project.files.items())],
+                sorted(self.project.extensions),
+                getattr(analysis.graph, "entry_points", None),
+                list(analysis.notes),
+            )
+        elif kind == "file":
+            value = self._file_digest(analysis, question[1])
+        elif kind == "module":
+            facts = analysis.by_module.get(question[1])
+            value = None if facts is None else f"{facts.path}:{self._file_digest(analysis, facts.path)}"
+        elif kind == "importers":
+            value = _digest([(facts.path, repr(imp)) for facts, imp in analysis._importers.get(question[1], ())])
+        elif kind == "definers":
+            value = _digest(sorted(set(analysis._definers.get(question[1], ()))))
+        elif kind == "files_with":
+            value = _digest([(path, self._file_digest(analysis, path)) for path, _f in analysis.files_with(*question[1:])])
+        elif kind == "index":
+            module, _, function = question[1].partition(":")
+            try:
+                build = getattr(importlib.import_module(module), function)
+            except (ImportError, AttributeError):
+                build = None
+            value = _digest(analysis.index(build)) if callable(build) else f"no table {question[1]}"
+        elif kind == "reaching":
+            value = str(analysis.graph.entry_bits(question[1])) if analysis.graph is not None else None
+        else:  # a question this version does not know: never equal, so recomputed
+            value = f"unknown question {question!r}"
+        self._answers[question] = value
+        return value
+
+    def _file_digest(self, analysis: Analysis, path: str) -> str | None:
+        self.structure(analysis)  # fills the per-file digests of this analysis
+        hit = self.data["digests"].get(path)
+        return hit[1] if hit is not None else None
 
     def extra_reads(self, listed: Iterable[str]) -> dict[str, str | None]:
         """What this plan's rules and fixers read outside the files in `listed`."""
         listed = set(listed)
         out: dict[str, str | None] = {}
         read_sets = [reads for reads, _found in self.used_diagnoses.values()]
-        read_sets += [reads for entries in self.used_fixes.values() for reads, _fix in entries]
+        read_sets += [_reads(answers) for entries in self.used_fixes.values() for answers, _fix in entries]
         for reads in read_sets:
             out.update((path, sha) for path, sha in reads.items() if path not in listed)
         return out

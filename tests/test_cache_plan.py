@@ -290,3 +290,76 @@ def test_a_file_a_fixer_read_outside_the_discovered_files_invalidates_the_plan(p
     assert plan_cache.load(stats) is not None
     notes.write_text("two\n")
     assert plan_cache.load(stats) is None
+
+
+def test_fixes_are_reused_when_an_unrelated_file_gains_an_import(project):
+    """A structural edit (an import added, every line of the file moved) of a file no
+    fixer looked at: the diagnoses are recomputed, every fix is reused, and each equals
+    a fresh computation."""
+    config = Config(root=project, offline=True)
+    proj = discover(config)
+    key = base_key(proj)
+    ran_cold, _cold = _fix_computations(proj, FixCache(proj, key))
+    assert ran_cold == 2
+    good = project / "app/routers/good.py"
+    good.write_text("import json\nimport os.path\n" + good.read_text())
+    proj = discover(config)
+    ran, fixes = _fix_computations(proj, FixCache(proj, key))
+    assert ran == 0
+    fresh_ran, fresh = _fix_computations(proj, FixCache(proj, key, enabled=False))
+    assert fresh_ran == 2 and fresh == fixes
+
+
+def test_a_fix_is_recomputed_when_an_answer_it_used_changes(project):
+    """No file added: an existing module starts defining the name the FK201 fix
+    repoints, so the fix now has two candidates and must say so."""
+    config = Config(root=project, offline=True)
+    proj = discover(config)
+    key = base_key(proj)
+    _ran, cold = _fix_computations(proj, FixCache(proj, key))
+    (before,) = [f for i, f in cold.items() if i.startswith("FK201")]
+    assert before.edits and not any("app.services.real" in n for n in before.notes)
+    real = project / "app/services/real.py"
+    real.write_text(real.read_text() + "\n\ndef helper():\n    return 2\n")
+    proj = discover(config)
+    ran, fixes = _fix_computations(proj, FixCache(proj, key))
+    assert ran >= 1
+    (after,) = [f for i, f in fixes.items() if i.startswith("FK201")]
+    assert any("app.services.real" in n for n in after.notes), after.notes
+    fresh_ran, fresh = _fix_computations(proj, FixCache(proj, key, enabled=False))
+    assert fresh == fixes
+
+
+def test_cached_plans_equal_uncached_plans_through_a_series_of_edits(tmp_path):
+    """The seed backend edited step by step (imports added, a definition added where a
+    missing name is looked for, a duplicate model removed, a syntax error fixed by
+    hand): after every edit the plan built from the caches is the plan built from
+    nothing."""
+    import shutil
+
+    from tests.helpers import ENGARDE
+
+    root = tmp_path / "engarde"
+    shutil.copytree(ENGARDE, root, ignore=shutil.ignore_patterns(".fixkit_cache", "__pycache__"))
+    config = Config(root=root, offline=True)
+    make_plan(config)
+
+    def edit(rel: str, change) -> None:
+        path = root / rel
+        path.write_text(change(path.read_text()))
+
+    steps = [
+        ("app/routers/health.py", lambda t: "import json\nimport app.database\n" + t),
+        ("app/services/__init__.py", lambda t: t + "\n\ndef get_current_user():\n    return None\n"),
+        ("app/models/core.py", lambda t: t.replace("class PredictiveModel(", "class PredictiveModelCore(", 1)),
+        ("app/services/oauth_manager.py", lambda t: t.replace('"scopes": ["employee:all"]\n', '"scopes": ["employee:all"],\n', 1)),
+    ]
+    changed = 0
+    for rel, change in steps:
+        before = (root / rel).read_text()
+        edit(rel, change)
+        changed += (root / rel).read_text() != before
+        cached = make_plan(config)
+        fresh = make_plan(dataclasses.replace(config, use_cache=False))
+        assert cached.to_dict() == fresh.to_dict(), rel
+    assert changed == len(steps)

@@ -320,7 +320,8 @@ def test_similar_modules_agree_with_scoring_every_module(tmp_path: Path) -> None
     import difflib
     import random
 
-    from fixkit.fixes.imports import _live_modules, _similar_modules
+    from fixkit.fixes.imports import _similar_modules
+    from fixkit.fixes.tables import live_modules
 
     rng = random.Random(7)
     parts = ["auth", "authz", "session", "sessions", "user", "users", "billing", "bill", "audit", "cache"]
@@ -339,7 +340,7 @@ def test_similar_modules_agree_with_scoring_every_module(tmp_path: Path) -> None
     for wanted in ["app.services.auth_service", "app.svc.sesion", "app.services.user_billing", "app.other.audits", "app.svc.cach"]:
         parent, _, last = wanted.rpartition(".")
         scored = []
-        for other in _live_modules(analysis):
+        for other in live_modules(analysis):
             other_parent, _, other_last = other.rpartition(".")
             score = ratio(last, other_last) if other_parent == parent else ratio(wanted, other) - 0.1
             if score >= 0.6 and other != wanted:

@@ -28,51 +28,11 @@ from codemods.repoint_imports import RepointImportsCommand
 from fixkit.analysis import Analysis
 from fixkit.codemod_runner import edits_from, run_on_project, source_of
 from fixkit.facts import FileFacts, ImportFact
+from fixkit.fixes.tables import is_live, live_definitions, live_modules, module_level_edges
 from fixkit.fixes.typos import fix_typo
 from fixkit.model import Diagnosis, Fix, Safety
 
 # --------------------------------------------------------------------------- graph
-
-
-def _live(analysis: Analysis, path: str) -> bool:
-    """Importable and not shadowed: code that can run."""
-    info = analysis.project.files.get(path)
-    facts = analysis.facts.get(path)
-    return bool(facts and facts.module) and not (info is not None and info.shadowed_by)
-
-
-def module_level_edges(analysis: Analysis) -> dict[str, set[str]]:
-    """module -> first-party modules its import runs at module level (guarded imports
-    included: when they succeed they run), parent packages included.
-
-    Computed once per Analysis (fixers only read it): rebuilding it for every fix cost
-    1.3 s per call at 20,000 modules."""
-    memo = analysis.__dict__.get("_module_level_edges")
-    if memo is None:
-        memo = analysis.__dict__["_module_level_edges"] = _module_level_edges(analysis)
-    return memo
-
-
-def _module_level_edges(analysis: Analysis) -> dict[str, set[str]]:
-    known = analysis.by_module
-    edges: dict[str, set[str]] = {}
-    for path, facts in analysis.facts.items():
-        if not _live(analysis, path):
-            continue
-        out = edges.setdefault(facts.module, set())
-        for imp in facts.imports:
-            if imp.scope != "module" or imp.type_checking:
-                continue
-            targets = [imp.module]
-            if imp.is_from:
-                targets += [f"{imp.module}.{name}" for name, _ in imp.names]
-            for target in targets:
-                parts = target.split(".")
-                for i in range(1, len(parts) + 1):
-                    prefix = ".".join(parts[:i])
-                    if prefix in known and prefix != facts.module:
-                        out.add(prefix)
-    return edges
 
 
 def creates_cycle(analysis: Analysis, importer: str, target: str, edges: dict[str, set[str]] | None = None) -> list[str] | None:
@@ -119,35 +79,14 @@ def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()
 
 
-def _live_modules(analysis: Analysis) -> set[str]:
-    memo = analysis.__dict__.get("_live_modules")
-    if memo is None:
-        memo = analysis.__dict__["_live_modules"] = {f.module for p, f in analysis.facts.items() if _live(analysis, p)}
-    return memo
-
-
-def _live_definitions(analysis: Analysis) -> dict[str, set[str]]:
-    """name -> live modules defining it themselves; once per Analysis."""
-    memo = analysis.__dict__.get("_live_definitions")
-    if memo is None:
-        memo = {}
-        for path, facts in analysis.facts.items():
-            if _live(analysis, path):
-                for d in facts.definitions:
-                    if d.kind != "import":
-                        memo.setdefault(d.name, set()).add(facts.module)
-        analysis.__dict__["_live_definitions"] = memo
-    return memo
-
-
 def rank_candidates(analysis: Analysis, name: str, wanted_module: str, exclude: Iterable[str], siblings: Iterable[str] = ()) -> list[Candidate]:
     """First-party modules defining `name` themselves, most plausible first."""
     excluded = set(exclude)
-    live_modules = _live_modules(analysis)
+    live = live_modules(analysis)
     siblings = [s for s in siblings if s != name]
     ranked = []
     for module in analysis.definers(name):
-        if module in excluded or module not in live_modules:
+        if module in excluded or module not in live:
             continue
         similarity = _similarity(wanted_module, module)
         last = _similarity(wanted_module.rpartition(".")[2], module.rpartition(".")[2])
@@ -172,7 +111,7 @@ def _upper_bound(a: str, b: str) -> float:
 def did_you_mean(analysis: Analysis, name: str | None, module: str | None) -> list[str]:
     notes: list[str] = []
     if name:
-        where = _live_definitions(analysis)
+        where = live_definitions(analysis)
         for close in difflib.get_close_matches(name, list(where), n=3, cutoff=0.75):
             notes.append(f"did you mean {close} (defined in {', '.join(sorted(where[close]))})?")
     if module:
@@ -190,7 +129,7 @@ def _similar_modules(analysis: Analysis, module: str, keep: int = 3) -> list[str
     modules the exact ratio of every plausible path cost seconds per plan."""
     parent, _, last = module.rpartition(".")
     bounded: list[tuple[float, str]] = []
-    for other in _live_modules(analysis):
+    for other in live_modules(analysis):
         if other == module:
             continue
         other_parent, _, other_last = other.rpartition(".")
@@ -273,13 +212,15 @@ def _still_imports(text: str, package: str | None, module: str, names: list[str]
 def _importing_files(diagnosis: Diagnosis, analysis: Analysis, module: str) -> list[str]:
     """The diagnosed file and every other importer the diagnosis groups with it
     (`related` locations, the `importers` datum), that really imports `module`."""
-    by_module = {f.module: p for p, f in analysis.facts.items() if f.module}
     paths = [diagnosis.file, *(loc.file for loc in diagnosis.related)]
-    paths += [by_module[m] for m in (diagnosis.datum("importers") or "").split() if m in by_module]
+    for m in (diagnosis.datum("importers") or "").split():
+        facts = analysis.facts_of(m)
+        if facts is not None:
+            paths.append(facts.path)
     out: list[str] = []
     for path in paths:
         facts = analysis.facts.get(path)
-        if path not in out and facts is not None and _live(analysis, path) and any(i.module == module for i in facts.imports):
+        if path not in out and facts is not None and is_live(analysis, path) and any(i.module == module for i in facts.imports):
             out.append(path)
     return out
 

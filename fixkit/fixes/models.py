@@ -54,7 +54,7 @@ def _group(diagnosis: Diagnosis, analysis: Analysis) -> list[_Definition]:
     table = diagnosis.datum("table")
     wanted = {(loc.file, loc.line) for loc in diagnosis.related} | {(diagnosis.file, diagnosis.line)}
     out: list[_Definition] = []
-    for path, facts in sorted(analysis.facts.items()):
+    for path, facts in analysis.files_with("models"):
         info = analysis.project.files.get(path)
         dead = bool(info is not None and info.shadowed_by) or not facts.module
         for model in facts.models:
@@ -92,8 +92,8 @@ def _string_references(analysis: Analysis, name: str) -> list[str]:
     """Places a class is named in a string (relationship("Name"), Mapped["Name"])."""
     pattern = re.compile(r"""["']%s["'\].,]""" % re.escape(name))
     hits = []
-    for path, facts in sorted(analysis.facts.items()):
-        if not facts.models or not facts.module:
+    for path, facts in analysis.files_with("models"):
+        if not facts.module:
             continue
         try:
             text = analysis.project.read_text(path)

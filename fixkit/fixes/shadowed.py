@@ -85,7 +85,7 @@ def fix_shadowed_module(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
     # Tables live code already maps: moving such a model would define the table twice.
     live_tables = {
         m.table: f"{path}:{m.line}"
-        for path, facts in analysis.facts.items()
+        for path, facts in analysis.files_with("models")
         if path != dead_path and facts.module and not (project.files.get(path) and project.files[path].shadowed_by)
         for m in facts.models
     }

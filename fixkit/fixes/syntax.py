@@ -62,15 +62,11 @@ class FileRepair:
     fix: Fix | None
 
 
-_CACHE_ATTR = "_fixkit_syntax_repairs"
 
 
 def file_repair(analysis: Analysis, path: str) -> FileRepair:
     """The repair of one file and its callers (computed once per analysis)."""
-    cache = analysis.__dict__.setdefault(_CACHE_ATTR, {})
-    if path not in cache:
-        cache[path] = _plan(analysis, path)
-    return cache[path]
+    return analysis.memo(("syntax-repair", path), lambda: _plan(analysis, path))
 
 
 def _target(analysis: Analysis) -> tuple[int, int]:
@@ -274,7 +270,11 @@ def _usage(analysis: Analysis, path: str, repaired_text: str, rep: ParameterRepa
     module = _module_of(analysis, path)
     if not module:
         return usage
-    for other, facts in sorted(analysis.facts.items()):
+    # The files that can call it: those importing its module (or the name from its
+    # package), and those whose imports are unknown because they do not parse.
+    broken = analysis.files_with("syntax_error", "read_error", "unchecked")
+    importing = {facts.path: facts for facts, _imp in analysis.importers(module)}  # `from package import module` too
+    for other, facts in sorted({**importing, **dict(broken)}.items()):
         if other == path or not other.endswith(".py"):
             continue
         if facts.syntax_error is not None or facts.read_error is not None or facts.unchecked is not None:

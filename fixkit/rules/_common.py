@@ -108,10 +108,11 @@ def _replaced_by_helper(analysis: "Analysis", facts) -> bool:
 def injected_names(analysis: "Analysis") -> dict[str, set[str]]:
     """Names modules assign into other first-party modules (`other.NAME = value` at module
     level, `other` imported), by the module they land in.  Computed once per analysis."""
-    cache = analysis.__dict__.get("_injected_names")
-    if cache is not None:
-        return cache
-    cache = {}
+    return analysis.index(_injected_name_table)
+
+
+def _injected_name_table(analysis: "Analysis") -> dict[str, set[str]]:
+    table: dict[str, set[str]] = {}
     for facts in analysis.facts.values():
         if not facts.attribute_assignments:
             continue
@@ -122,9 +123,8 @@ def injected_names(analysis: "Analysis") -> dict[str, set[str]]:
             target = definition.source_module
             if definition.source_name is not None:
                 target = f"{definition.source_module}.{definition.source_name}"
-            cache.setdefault(target, set()).add(attr)
-    analysis.__dict__["_injected_names"] = cache
-    return cache
+            table.setdefault(target, set()).add(attr)
+    return table
 
 
 def raises_in(*modules: str) -> tuple[str, str]:
