@@ -9,8 +9,10 @@ Run it with the interpreter fixkit is installed in.  The first run creates
 -- the synthetic projects of `generate.py` at each size and a copy of each real
 package's source from that venv's site-packages -- it measures, in the same run:
 
-- fixkit cold (`.fixkit_cache` removed first), warm (nothing changed) and one file
-  changed (a comment appended to one module before each run);
+- fixkit cold (`.fixkit_cache` removed first), warm (nothing changed), one file
+  changed (a comment appended to one module before each run) and one import added
+  (a new `import json as _bench_N` line on top of that module before each run: a
+  structural edit that moves every line of the file and adds a name);
 - `deptry .` and `ruff check --select E9,F63,F7,F82 --no-cache`;
 - the floor: `ast.parse` of every file in a 2-process pool (`floor_parse.py`).
 
@@ -198,8 +200,12 @@ def bench_tree(label: str, root: Path, env: Path, args, truth: dict | None) -> d
     def touch() -> None:
         target.write_bytes(original + f"\n# benchmark edit {next(counter)}\n".encode())
 
+    def add_import() -> None:
+        target.write_bytes(f"import json as _bench_{next(counter)}\n".encode() + original)
+
     try:
         row["fixkit_changed"] = series("fixkit 1 changed", fixkit, root, args.repeat, before=touch)
+        row["fixkit_import"] = series("fixkit 1 import", fixkit, root, args.repeat, before=add_import)
     finally:
         target.write_bytes(original)
     row["deptry"] = series("deptry", [str(env / "bin" / "deptry"), "."], root, args.repeat, ok_codes=(0, 1))
@@ -261,28 +267,28 @@ def ratio(a: float, b: float) -> str:
 
 
 def markdown(rows: list[dict], args) -> str:
-    head = ("| tree | files | lines | fixkit cold | warm | 1 changed | deptry | ruff | ast pool | cold/deptry | cold/pool | warm/cold | changed/cold | peak MB fixkit / deptry / pool | faults found | load |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
+    head = ("| tree | files | lines | fixkit cold | warm | 1 changed | 1 import | deptry | ruff | ast pool | cold/deptry | cold/pool | warm/cold | changed/cold | import/cold | peak MB fixkit / deptry / pool | faults found | load |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
     lines = [head]
     for r in rows:
-        c, w, ch, d, ru, fl = (r[k]["median"] for k in ("fixkit_cold", "fixkit_warm", "fixkit_changed", "deptry", "ruff", "floor"))
-        err = " (!)" if any("error" in r[k] for k in ("fixkit_cold", "fixkit_warm", "fixkit_changed")) else ""
+        c, w, ch, im, d, ru, fl = (r[k]["median"] for k in ("fixkit_cold", "fixkit_warm", "fixkit_changed", "fixkit_import", "deptry", "ruff", "floor"))
+        err = " (!)" if any("error" in r[k] for k in ("fixkit_cold", "fixkit_warm", "fixkit_changed", "fixkit_import")) else ""
         score = r.get("score")
         faults = f"{score['found']}/{score['faults']} (blocks exact {score['blocks_exact']}, false pos. {score['false_positives']})" if score and "found" in score else (score["summary"] if score else f"{r.get('diagnoses', '-')} diagnoses")
         lines.append(
-            f"| {r['label']} | {r['files']:,} | {r['lines']:,} | {c:.2f}{err} | {w:.2f} | {ch:.2f} | {d:.2f} | {ru:.2f} | {fl:.2f} | "
-            f"{ratio(c, d)} | {ratio(c, fl)} | {ratio(w, c)} | {ratio(ch, c)} | "
+            f"| {r['label']} | {r['files']:,} | {r['lines']:,} | {c:.2f}{err} | {w:.2f} | {ch:.2f} | {im:.2f} | {d:.2f} | {ru:.2f} | {fl:.2f} | "
+            f"{ratio(c, d)} | {ratio(c, fl)} | {ratio(w, c)} | {ratio(ch, c)} | {ratio(im, c)} | "
             f"{r['fixkit_cold']['maxrss_mb']:.0f} / {r['deptry']['maxrss_mb']:.0f} / {r['floor']['maxrss_mb']:.0f} | {faults} | "
             f"{r.get('load_before', 0):.1f}→{r.get('load_after', 0):.1f} |"
         )
     # CPU seconds (user + system of the command and every process it waited for) barely
     # move with the machine's load, unlike wall time: the second table to read when busy.
     lines += ["", "CPU seconds (user + system, all processes of the command; median):", "",
-              "| tree | fixkit cold | warm | 1 changed | deptry | ruff | ast pool | cold/deptry | cold/pool | warm/cold | changed/cold |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| tree | fixkit cold | warm | 1 changed | 1 import | deptry | ruff | ast pool | cold/deptry | cold/pool | warm/cold | changed/cold | import/cold |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        c, w, ch, d, ru, fl = (r[k].get("cpu", 0.0) for k in ("fixkit_cold", "fixkit_warm", "fixkit_changed", "deptry", "ruff", "floor"))
-        lines.append(f"| {r['label']} | {c:.2f} | {w:.2f} | {ch:.2f} | {d:.2f} | {ru:.2f} | {fl:.2f} | {ratio(c, d)} | {ratio(c, fl)} | {ratio(w, c)} | {ratio(ch, c)} |")
+        c, w, ch, im, d, ru, fl = (r[k].get("cpu", 0.0) for k in ("fixkit_cold", "fixkit_warm", "fixkit_changed", "fixkit_import", "deptry", "ruff", "floor"))
+        lines.append(f"| {r['label']} | {c:.2f} | {w:.2f} | {ch:.2f} | {im:.2f} | {d:.2f} | {ru:.2f} | {fl:.2f} | {ratio(c, d)} | {ratio(c, fl)} | {ratio(w, c)} | {ratio(ch, c)} | {ratio(im, c)} |")
     synth = [r for r in rows if r["label"].startswith("synthetic")]
     growth = []
     for a, b in zip(synth, synth[1:]):
