@@ -8,13 +8,16 @@ level by level never import anything, so no project or package code runs.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import pickle
+import signal
 import stat
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -83,19 +86,104 @@ def _extract_all(jobs: list, progress: Progress | None, total: int, done: int) -
         return _extract_serial(jobs, progress, total, done)
     workers = min(os.cpu_count() or 2, 8)
     chunk = max(8, len(jobs) // (workers * 8))
-    out = []
+    out: list = []
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_extract_job, jobs, chunksize=chunk):
-                out.append(result)
-                done += 1
-                if progress and done % 200 == 0:
-                    progress(done, total)
+        pool_map(_extract_job, jobs, out, workers=workers, chunksize=chunk, done=(lambda n: progress(done + n, total)) if progress else None)
     except (OSError, BrokenProcessPool):
         # No semaphores in this sandbox, or a worker was killed (out of memory): the
         # serial path gives the same facts, only slower.
-        return out + _extract_serial(jobs[len(out) :], progress, total, done)
+        return out + _extract_serial(jobs[len(out) :], progress, total, done + len(out))
     return out
+
+
+# A process pool that Ctrl-C stops at once, without a traceback.  A terminal sends SIGINT
+# to the whole process group: a worker that dies of it breaks the pool, CPython's
+# manager thread can then die itself (3.11 sets an exception on the futures the parent
+# just cancelled: "Exception in thread Thread-1 ... InvalidStateError") and the exit
+# waits forever for the workers it never stopped.  So the workers ignore SIGINT, only
+# the parent handles it, and on any exception it tells the workers to stop between two
+# items, cancels what has not started and waits for them; force is the last resort.
+
+_POOL_STOP = None  # in a pool worker: the parent's "stop now" event
+POOL_STOP_GRACE = 5.0  # seconds for the workers to finish their current item
+
+
+def _pool_worker_init(stop) -> None:
+    global _POOL_STOP
+    _POOL_STOP = stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked since the fork
+
+
+def _pool_chunk(fn: Callable, items: list) -> list | None:
+    out = []
+    for item in items:
+        if _POOL_STOP is not None and _POOL_STOP.is_set():
+            return None  # the parent was interrupted: nobody wants the rest
+        out.append(fn(item))
+    return out
+
+
+@contextmanager
+def _sigint_held():
+    """SIGINT blocked in this thread: a worker forked meanwhile starts with it blocked
+    (until its initializer ignores it), and the parent's Ctrl-C arrives afterwards."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, stop) -> None:
+    # shutdown() forgets both, so take them first (private, hence the getattr).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    try:
+        stop.set()
+    except OSError:
+        pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(POOL_STOP_GRACE)  # it joins the workers once their chunks return
+        if not manager.is_alive():
+            return
+    for process in processes:  # stuck, or the manager never started
+        try:
+            if process.is_alive():
+                process.terminate()
+                process.join(1.0)
+                if process.is_alive():
+                    process.kill()
+                    process.join(1.0)
+        except (OSError, ValueError, AssertionError):
+            pass
+
+
+def pool_map(fn: Callable, items: list, out: list, *, workers: int, chunksize: int, done: Callable[[int], None] | None = None) -> None:
+    """Append fn(item) for every item to `out`, in order, computed in a process pool in
+    chunks; `done(len(out))` after each chunk.  fn must be picklable (module level).
+    OSError (no pool possible here) and BrokenProcessPool (a worker died) leave in
+    `out` what was finished; any exception, KeyboardInterrupt included, stops the
+    workers before it propagates."""
+    context = multiprocessing.get_context()
+    stop = context.Event()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_pool_worker_init, initargs=(stop,))
+    try:
+        with _sigint_held():  # the workers start in submit()
+            futures = [pool.submit(_pool_chunk, fn, items[i : i + chunksize]) for i in range(0, len(items), chunksize)]
+        for future in futures:
+            out.extend(future.result())
+            if done:
+                done(len(out))
+    except BaseException:
+        _stop_pool(pool, stop)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _extract_in_target(project: Project, pending: list[tuple[str, str, bool]]) -> list[FileFacts] | None:

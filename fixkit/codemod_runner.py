@@ -17,7 +17,6 @@ import importlib.metadata
 import json
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -168,8 +167,10 @@ def run_codemod(
     else:
         # Warm the native parser before forking, as libcst's runner does.
         cst.parse_module("")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            fresh = list(pool.map(_transform_job, [(command, s, args) for s in todo], chunksize=4))
+        from fixkit.analyse import pool_map  # its workers leave Ctrl-C to this process
+
+        fresh = []
+        pool_map(_transform_job, [(command, s, args) for s in todo], fresh, workers=min(jobs, len(todo)), chunksize=4)
     if cache_dir is not None:
         for result in fresh:
             if result.new_text is not None and not result.warnings:

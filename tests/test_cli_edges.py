@@ -104,9 +104,36 @@ def test_no_color_and_narrow_terminal_keep_the_text_readable(broken):
     assert "FK202" in proc.stdout and "app/a.py" in proc.stdout
 
 
+def _pool_workers(pid: int) -> list[int] | None:
+    """The forked pool workers of `pid` (children running its very command line), or
+    None where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            command = f.read()
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    workers = []
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == pid:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid == pid:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if f.read() == command:
+                        workers.append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return workers
+
+
 def test_ctrl_c_during_plan_is_one_line_and_exit_130(tmp_path):
     """SIGINT to the whole process group (what a terminal's Ctrl-C does), pool workers
-    included: `fixkit: interrupted`, exit 130, no worker tracebacks."""
+    included: `fixkit: interrupted`, exit 130, no worker tracebacks, no worker left.
+    It once hung: workers died of the SIGINT, CPython's pool manager thread died of the
+    broken pool ("Exception in thread Thread-1") and the exit waited on live workers."""
     root = tmp_path / "big"
     for i in range(1500):
         pkg = root / "big" / f"p{i // 100}"
@@ -119,7 +146,15 @@ def test_ctrl_c_during_plan_is_one_line_and_exit_130(tmp_path):
         # A shell's background job starts with SIGINT ignored; a terminal's does not.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
-    time.sleep(1.5)
+    # Interrupt while the fact-extraction pool works, however slow the machine: a fixed
+    # sleep can land in the start-up imports instead (where CPython may report a caught
+    # Ctrl-C as death by SIGINT) and does not test the pool at all.
+    deadline = time.monotonic() + 60
+    workers = _pool_workers(proc.pid) if (os.cpu_count() or 1) >= 2 else None
+    while workers is not None and not workers and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        workers = _pool_workers(proc.pid)
+    time.sleep(1.0 if workers else 1.5)  # past the first chunks: workers between items, results flowing
     if proc.poll() is not None:
         pytest.skip("the plan finished before it could be interrupted")
     os.killpg(proc.pid, signal.SIGINT)
@@ -127,11 +162,68 @@ def test_ctrl_c_during_plan_is_one_line_and_exit_130(tmp_path):
         _, err = proc.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail("still running 60 s after Ctrl-C")
+        _, err = proc.communicate()
+        pytest.fail(f"still running 60 s after Ctrl-C; stderr: {err[-3000:]}")
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert err.strip().splitlines() == ["fixkit: interrupted"]
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):  # the workers went with it
+        os.killpg(proc.pid, 0)
+
+
+def _slow_double(x: int) -> int:
+    time.sleep(0.05)
+    return 2 * x
+
+
+def test_pool_workers_leave_ctrl_c_to_the_parent(capfd):
+    """A SIGINT that reaches the workers (a terminal signals the whole group) changes
+    nothing: they ignore it, the parent alone decides."""
+    import multiprocessing
+
+    from fixkit.analyse import pool_map
+
+    signalled = []
+
+    def done(n: int) -> None:
+        if not signalled:
+            for child in multiprocessing.active_children():
+                os.kill(child.pid, signal.SIGINT)
+                signalled.append(child.pid)
+
+    out: list = []
+    try:
+        pool_map(_slow_double, list(range(60)), out, workers=2, chunksize=5, done=done)
+    except KeyboardInterrupt:  # not pytest's own: only the workers were signalled
+        pytest.fail("a worker's SIGINT reached the parent as KeyboardInterrupt")
+    assert signalled
+    assert out == [2 * x for x in range(60)]
+    assert capfd.readouterr().err == ""
+
+
+def test_pool_stops_at_once_on_ctrl_c(capfd):
+    """Ctrl-C in the parent stops the workers between two items: no waiting for the chunks
+    already handed out, no worker left, no thread traceback."""
+    import multiprocessing
+
+    from fixkit.analyse import pool_map
+
+    interrupted = []
+
+    def done(n: int) -> None:
+        interrupted.append(time.monotonic())
+        raise KeyboardInterrupt
+
+    out: list = []
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        # 2 s a chunk; one worker's chunk done, the other's and the queued ones are not
+        pool_map(_slow_double, list(range(320)), out, workers=2, chunksize=40, done=done)
+    assert len(out) == 40 and interrupted and interrupted[0] - started >= 1.9
+    assert time.monotonic() - interrupted[0] < 1.5, "waited for the chunks already handed out"
+    assert multiprocessing.active_children() == []
+    assert capfd.readouterr().err == ""
 
 
 def _plan_on_a_terminal(root: Path, env: dict) -> str:
