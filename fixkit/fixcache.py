@@ -478,21 +478,36 @@ class FixCache:
     # -- fixes
 
     def fix(self, code: str, diagnosis: Any, analysis: Analysis, compute: Callable[[], Any]) -> Any:
+        """The cached fix when every answer it was computed from still holds, else
+        `compute()`, whose questions are written down and kept with it."""
         if not self.enabled:
             return compute()
-        key = (code, repr(diagnosis))
-        for answers, fix in self.data["fixes"].get(key, ()):
-            if all(self.answer(analysis, question) == answer for question, answer in answers.items()):
-                self.used_fixes.setdefault(key, []).append((answers, fix))
-                return fix
+        hit, fix = self.cached_fix(code, diagnosis, analysis)
+        if hit:
+            return fix
         with analysis.asking() as asked:
             fix = compute()
+        self.store_fix(code, diagnosis, analysis, fix, asked)
+        return fix
+
+    def cached_fix(self, code: str, diagnosis: Any, analysis: Analysis) -> tuple[bool, Any]:
+        key = (code, repr(diagnosis))
+        if self.enabled:
+            for answers, fix in self.data["fixes"].get(key, ()):
+                if all(self.answer(analysis, question) == answer for question, answer in answers.items()):
+                    self.used_fixes.setdefault(key, []).append((answers, fix))
+                    return True, fix
+        return False, None
+
+    def store_fix(self, code: str, diagnosis: Any, analysis: Analysis, fix: Any, asked: dict[tuple, str | None]) -> None:
+        """Keep `fix`, computed (here or in a worker) while `asked` was written down."""
+        if not self.enabled:
+            return
         answers = {("layout",): self.answer(analysis, ("layout",))}
         for question, answer in asked.items():
             answers[question] = answer if question[0] == "read" else self.answer(analysis, question)
-        self.used_fixes.setdefault(key, []).append((answers, fix))
+        self.used_fixes.setdefault((code, repr(diagnosis)), []).append((answers, fix))
         self.dirty = True
-        return fix
 
     def answer(self, analysis: Analysis, question: tuple) -> str | None:
         """A digest of the answer to `question` (see `fixkit.analysis`) in this analysis."""

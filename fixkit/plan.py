@@ -234,16 +234,26 @@ def plan_from_analysis(analysis: Analysis, cache: FixCache | None = None) -> Pla
 
     diagnoses.sort(key=lambda d: (-unblocks(d), -len(d.blocks), SEVERITY.get(d.kind, 99), d.file, d.line, d.code, d.symbol or ""))
 
+    fixes: dict[int, Fix | None] = {}
+    todo: list[int] = []
+    for i, d in enumerate(diagnoses):
+        if rule_for(d.code) is None:
+            fixes[i] = None
+            continue
+        hit, fix = cache.cached_fix(d.code, d, analysis) if cache is not None else (False, None)
+        if hit:
+            fixes[i] = fix
+        else:
+            todo.append(i)
+    for i, (fix, asked) in zip(todo, compute_fixes(analysis, [diagnoses[i] for i in todo])):
+        fixes[i] = fix
+        if cache is not None:
+            cache.store_fix(diagnoses[i].code, diagnoses[i], analysis, fix, asked)
+
     with_fixes = []
     texts: dict[str, str] = {}
-    for d in diagnoses:
-        rule = rule_for(d.code)
-        if rule is None:
-            fix = None
-        elif cache is None:
-            fix = rule().fix(d, analysis)
-        else:
-            fix = cache.fix(d.code, d, analysis, lambda: rule().fix(d, analysis))  # noqa: B023 (called at once)
+    for i, d in enumerate(diagnoses):
+        fix = fixes[i]
         if fix is not None:
             d = replace(d, fix=fix)
             for edit in fix.edits:
@@ -265,3 +275,57 @@ def plan_from_analysis(analysis: Analysis, cache: FixCache | None = None) -> Pla
         texts=texts,
         notes=tuple(analysis.notes),
     )
+
+
+# ----------------------------------------------------------------------------- computing fixes
+
+# The analysis and diagnoses a forked fix worker reads: inherited, never pickled.
+_FORKED: tuple[Analysis, list[Diagnosis]] | None = None
+# Below this many fixes to compute, starting workers costs more than it saves.
+PARALLEL_FIXES = 4
+
+
+def compute_fixes(analysis: Analysis, diagnoses: list[Diagnosis], jobs: int | None = None) -> list[tuple[Fix | None, dict]]:
+    """Each diagnosis's fix with the questions its fixer asked (`Analysis.asking`).
+
+    Fixes are independent of each other, and the costly ones (libcst codemods over the
+    importers of a module) take seconds each on a large project: with several to
+    compute and a `fork` start method, they run in a process pool whose workers inherit
+    the analysis instead of receiving a pickle of it."""
+    import multiprocessing
+    import os
+
+    global _FORKED
+    jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if jobs <= 1 or len(diagnoses) < PARALLEL_FIXES or multiprocessing.get_start_method() != "fork":
+        return [_fix_with_questions(analysis, d) for d in diagnoses]
+    from fixkit.analyse import pool_map
+
+    from concurrent.futures.process import BrokenProcessPool
+
+    out: list[tuple[Fix | None, dict]] = []
+    _FORKED = (analysis, diagnoses)
+    try:
+        pool_map(_fix_job, list(range(len(diagnoses))), out, workers=min(jobs, len(diagnoses)), chunksize=1)
+    except (OSError, BrokenProcessPool):  # no pool here (no semaphores), or a worker died
+        pass  # `out` holds the fixes finished, in order; the rest are computed below
+    finally:
+        _FORKED = None
+    out += [_fix_with_questions(analysis, d) for d in diagnoses[len(out) :]]
+    return out
+
+
+def _fix_job(index: int) -> tuple[Fix | None, dict]:
+    assert _FORKED is not None, "fix workers are forked from compute_fixes"
+    analysis, diagnoses = _FORKED
+    return _fix_with_questions(analysis, diagnoses[index])
+
+
+def _fix_with_questions(analysis: Analysis, diagnosis: Diagnosis) -> tuple[Fix | None, dict]:
+    from fixkit.rules import rule_for
+
+    rule = rule_for(diagnosis.code)
+    with analysis.asking() as asked:
+        fix = rule().fix(diagnosis, analysis) if rule is not None else None
+    return fix, dict(asked)
+

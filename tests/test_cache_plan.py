@@ -363,3 +363,31 @@ def test_cached_plans_equal_uncached_plans_through_a_series_of_edits(tmp_path):
         fresh = make_plan(dataclasses.replace(config, use_cache=False))
         assert cached.to_dict() == fresh.to_dict(), rel
     assert changed == len(steps)
+
+
+def test_fixes_computed_in_forked_workers_equal_fixes_computed_here(tmp_path):
+    """`compute_fixes` with a pool returns, in order, the fixes and the questions the
+    fixers asked that computing them one by one here returns."""
+    import multiprocessing
+    import shutil
+
+    from fixkit.plan import compute_fixes
+    from tests.helpers import ENGARDE
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("fix workers need the fork start method")
+    root = tmp_path / "engarde"
+    shutil.copytree(ENGARDE, root, ignore=shutil.ignore_patterns(".fixkit_cache", "__pycache__"))
+    analysis = analyse(discover(Config(root=root, offline=True, use_cache=False)))
+    diagnoses = [d for d in diagnose(analysis) if rule_for(d.code) is not None]
+    assert len(diagnoses) >= 8
+    pooled = compute_fixes(analysis, diagnoses, jobs=2)
+    here = compute_fixes(analysis, diagnoses, jobs=1)
+    assert pooled == here
+    assert sum(fix is not None and bool(fix.edits) for fix, _asked in pooled) >= 5
+    # The questions came back from the workers: the modules the fixes edit were read
+    # there (dependency declarations are read outside the project and are in the base key).
+    for fix, asked in pooled:
+        for edit in fix.edits if fix is not None else ():
+            if not edit.creates and edit.path.endswith(".py"):
+                assert asked.get(("read", edit.path)) == edit.old_sha256, edit.path
