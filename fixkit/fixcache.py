@@ -362,6 +362,10 @@ def _digest(*values: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)) and all(type(v) is str for v in value):
+        return tuple(sorted(value))  # the common case, without a repr per element
+    if isinstance(value, dict) and all(type(k) is str for k in value):
+        return tuple((k, _plain(value[k])) for k in sorted(value))
     if isinstance(value, dict):
         return tuple(sorted((repr(_plain(k)), _plain(v)) for k, v in value.items()))
     if isinstance(value, (set, frozenset)):
