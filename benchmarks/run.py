@@ -11,8 +11,9 @@ package's source from that venv's site-packages -- it measures, in the same run:
 
 - fixkit cold (`.fixkit_cache` removed first), warm (nothing changed), one file
   changed (a comment appended to one module before each run) and one import added
-  (a new `import json as _bench_N` line on top of that module before each run: a
-  structural edit that moves every line of the file and adds a name);
+  (a new `import json as _bench_N` line at the top of that module, below any
+  `from __future__` import, before each run: a structural edit that moves the file's
+  lines and adds a name);
 - `deptry .` and `ruff check --select E9,F63,F7,F82 --no-cache`;
 - the floor: `ast.parse` of every file in a 2-process pool (`floor_parse.py`).
 
@@ -200,8 +201,13 @@ def bench_tree(label: str, root: Path, env: Path, args, truth: dict | None) -> d
     def touch() -> None:
         target.write_bytes(original + f"\n# benchmark edit {next(counter)}\n".encode())
 
+    lines = original.splitlines(keepends=True)
+    # Below any `from __future__` import, which must stay first; every later line moves.
+    at = max((i + 1 for i, line in enumerate(lines) if line.startswith(b"from __future__")), default=0)
+
     def add_import() -> None:
-        target.write_bytes(f"import json as _bench_{next(counter)}\n".encode() + original)
+        line = f"import json as _bench_{next(counter)}\n".encode()
+        target.write_bytes(b"".join([*lines[:at], line, *lines[at:]]))
 
     try:
         row["fixkit_changed"] = series("fixkit 1 changed", fixkit, root, args.repeat, before=touch)
@@ -318,6 +324,21 @@ def tool_versions(args) -> str:
     return ", ".join([fixkit] + out)
 
 
+def compile_fixkit() -> None:
+    """Byte-compile fixkit as `pip install` does, and let every measured command use
+    the bytecode: with PYTHONDONTWRITEBYTECODE set (as in some shells and CI images)
+    each fixkit run would compile its own modules again (~0.1 s), a cost deptry's and
+    ruff's installed code never pays."""
+    import compileall
+
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    for name in ("fixkit", "codemods"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            for location in spec.submodule_search_locations:
+                compileall.compile_dir(location, quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 20000], help="synthetic project sizes in modules")
@@ -334,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     env = bench_venv(work, list(args.real))
+    compile_fixkit()
 
     rows = []
     for size in args.sizes:
