@@ -213,16 +213,20 @@ def _walk(root: Path, ignore: IgnoreRules, extensions: list[str] | None = None) 
     files: list[str] = []
     dirs: list[str] = []
     stack = [""]
+    root_dir = str(root)
     while stack:
         rel_dir = stack.pop()
-        abs_dir = root / rel_dir if rel_dir else root
-        gitignore = abs_dir / ".gitignore"
-        if rel_dir and gitignore.is_file():
-            ignore.add_file(rel_dir, gitignore)
+        # Plain strings, and the directory's own listing to find its .gitignore: a tree
+        # with thousands of data directories (django's locales) is walked on every plan.
+        abs_dir = os.path.join(root_dir, rel_dir) if rel_dir else root_dir
         try:
             entries = list(os.scandir(abs_dir))
         except OSError:
             continue
+        if rel_dir and any(entry.name == ".gitignore" for entry in entries):
+            gitignore = Path(abs_dir, ".gitignore")
+            if gitignore.is_file():
+                ignore.add_file(rel_dir, gitignore)
         for entry in entries:
             name = entry.name
             rel = f"{rel_dir}/{name}" if rel_dir else name
