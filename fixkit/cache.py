@@ -51,10 +51,10 @@ class FactsCache:
             self._load()
 
     def _load(self) -> None:
-        base = _read_pickle(self.file)
+        base = read_pickle(self.file)
         if not isinstance(base, dict):
             return  # no cache, or one written by another fixkit: start cold
-        delta = _read_pickle(self.delta_file)
+        delta = read_pickle(self.delta_file)
         self.entries = base
         self.base_size = len(base)
         if isinstance(delta, dict):
@@ -89,32 +89,36 @@ class FactsCache:
             del self.entries[path]
             self.delta.pop(path, None)
         try:
-            self.dir.mkdir(exist_ok=True)
-            gitignore = self.dir / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# Automatically created by fixkit.\n*\n")
             if not stale and self.base_size and len(self.delta) * 10 < self.base_size:
-                _write_pickle(self.dir, self.delta_file, self.delta)
+                write_pickle(self.delta_file, self.delta)
                 return
             for old in self.dir.glob("facts-*.pickle*"):
                 if old not in (self.file, self.delta_file):
                     old.unlink(missing_ok=True)
-            _write_pickle(self.dir, self.file, self.entries)
+            write_pickle(self.file, self.entries)
             self.delta_file.unlink(missing_ok=True)
         except OSError:
             pass
 
 
-def _read_pickle(path: Path) -> object:
+def read_pickle(path: Path) -> object:
+    """What a cache file holds; None when it is missing, truncated or written by another
+    fixkit (then the cache starts cold).  Shared by every cache in `.fixkit_cache/`."""
     try:
         with path.open("rb") as fh:
             return pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+    except Exception:
         return None
 
 
-def _write_pickle(directory: Path, path: Path, data: object) -> None:
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".facts-", suffix=".tmp")
+def write_pickle(path: Path, data: object) -> None:
+    """Write a cache file atomically, creating its directory with a `.gitignore` that
+    ignores it all; OSError propagates (callers treat a cache as optional)."""
+    path.parent.mkdir(exist_ok=True)
+    gitignore = path.parent / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("# Automatically created by fixkit.\n*\n")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -29,14 +29,13 @@ import dataclasses
 import hashlib
 import importlib
 import os
-import pickle
 import subprocess
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+from fixkit.cache import read_pickle, write_pickle
 from fixkit.model import sha256_bytes
 
 if TYPE_CHECKING:
@@ -154,30 +153,11 @@ def base_key(project: Project, site_paths: Iterable[str] = ()) -> str:
 # ----------------------------------------------------------------------------- files
 
 
-def _read_pickle(path: Path) -> Any:
-    try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    except Exception:  # missing, truncated, or written by another fixkit: start cold
-        return None
-
-
 def _write_pickle(path: Path, data: Any) -> None:
     try:
-        path.parent.mkdir(exist_ok=True)
-        gitignore = path.parent / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("# Automatically created by fixkit.\n*\n")
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".plan-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_pickle(path, data)
     except OSError:
-        pass
+        pass  # a read-only checkout still gets a plan
 
 
 def _prune(directory: Path, prefix: str, keep: Path) -> None:
@@ -281,7 +261,7 @@ class PlanCache:
         text (`_unchanged_structure`).  Anything else: None, and the caller plans."""
         if not self.enabled:
             return None
-        data = _read_pickle(self.file)
+        data = read_pickle(self.file)
         if not isinstance(data, tuple) or len(data) != 4 or data[0] != self.key:
             return None
         _key, saved, plan, extra = data
@@ -387,7 +367,7 @@ class FixCache:
         self.enabled = enabled
         self.dir = project.root / CACHE_DIR
         self.file = self.dir / f"fixes-{key[:24]}.pickle"
-        data = _read_pickle(self.file) if enabled else None
+        data = read_pickle(self.file) if enabled else None
         if not isinstance(data, dict) or data.get("key") != key:
             data = {"key": key, "digests": {}, "diagnoses": {}, "fixes": {}}
         self.data = data
