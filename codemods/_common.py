@@ -143,6 +143,17 @@ def module_and_package(path: str) -> tuple[str, str]:
     return ".".join(parts), ".".join(parts[:-1])
 
 
+def without_opening_blank_lines(module: cst.Module) -> cst.Module:
+    """`module` with the blank lines before its first statement removed (comments kept):
+    what a removed first statement leaves behind, since the blank lines that separated
+    it from the next one belong to that next one."""
+    first = module.body[0]
+    lines = list(first.leading_lines)
+    while lines and lines[0].comment is None:
+        lines.pop(0)
+    return module.with_changes(body=[first.with_changes(leading_lines=lines), *module.body[1:]])
+
+
 class AliasSafeImportsCommand(VisitorBasedCodemodCommand):
     """A codemod command whose import requests may name one object with and without alias.
 

@@ -37,7 +37,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.helpers import get_absolute_module_from_package_for_import
 from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 
-from codemods._common import strip_trailing_comma
+from codemods._common import strip_trailing_comma, without_opening_blank_lines
 
 # Decorators that hand the function back unchanged and never read its annotations.
 HARMLESS_DECORATORS = {"staticmethod", "classmethod", "property", "abstractmethod", "abc.abstractmethod"}
@@ -322,11 +322,7 @@ class DeferImportCommand(VisitorBasedCodemodCommand):
         result = super().transform_module(tree)
         # A removed first statement leaves the blank lines that followed it at the top.
         if result is not tree and result.body and tree.body and result.body[0].leading_lines and not tree.body[0].deep_equals(result.body[0]):
-            first = result.body[0]
-            lines = list(first.leading_lines)
-            while lines and lines[0].comment is None:
-                lines.pop(0)
-            result = result.with_changes(body=[first.with_changes(leading_lines=lines), *result.body[1:]])
+            result = without_opening_blank_lines(result)
         return result
 
     @staticmethod

@@ -32,7 +32,16 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from codemods._common import AliasSafeImportsCommand, Move, absolute_name, dotted_expr, import_from_parts, parse_all, strip_trailing_comma
+from codemods._common import (
+    AliasSafeImportsCommand,
+    Move,
+    absolute_name,
+    dotted_expr,
+    import_from_parts,
+    parse_all,
+    strip_trailing_comma,
+    without_opening_blank_lines,
+)
 
 MOVE_HELP = (
     "OLD_MODULE:NAME=NEW_MODULE[:NEW_NAME]: imports of NAME from OLD_MODULE are pointed at "
@@ -366,11 +375,7 @@ class RepointImportsCommand(AliasSafeImportsCommand):
             and result.body[0].leading_lines
             and result.body[0].leading_lines[0].comment is None
         ):
-            first = result.body[0]
-            lines = list(first.leading_lines)
-            while lines and lines[0].comment is None:
-                lines.pop(0)
-            result = result.with_changes(body=[first.with_changes(leading_lines=lines), *result.body[1:]])
+            result = without_opening_blank_lines(result)
         return result
 
     # -------------------------------------------------------------- star imports
