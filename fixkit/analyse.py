@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from fixkit.analysis import Analysis
 from fixkit.cache import FactsCache
@@ -211,7 +211,17 @@ def _extract_in_target(project: Project, pending: list[tuple[str, str, bool]]) -
     return facts if isinstance(facts, list) and len(facts) == len(jobs) else None
 
 
-def collect_facts(project: Project, *, use_cache: bool = True, progress: Progress | None = None, notes: list[str] | None = None) -> dict[str, FileFacts]:
+def collect_facts(
+    project: Project,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    notes: list[str] | None = None,
+    known_shas: Mapping[str, str] = {},
+) -> dict[str, FileFacts]:
+    """Every file's facts: from the cache when its content hash is there, else extracted.
+    `known_shas`: the content hash of files whose stat the last plan saw unchanged, so
+    they are not even read (as ruff trusts a file's mtime)."""
     notes = notes if notes is not None else []
     cache = FactsCache(project.root, project.target_version, enabled=use_cache)
     facts: dict[str, FileFacts] = {}
@@ -219,6 +229,12 @@ def collect_facts(project: Project, *, use_cache: bool = True, progress: Progres
     total = len(project.files)
     for path, sf in project.files.items():
         module = sf.module or ""
+        known = known_shas.get(path)
+        if known is not None:
+            hit = cache.get(path, known, module, sf.is_package)
+            if hit is not None:
+                facts[path] = hit
+                continue
         data, error = _read(project, path)
         if data is None:
             facts[path] = FileFacts(path=path, module=module, sha256="", lines=0, read_error=error, is_package=sf.is_package)
@@ -283,12 +299,13 @@ def analyse(
     *,
     site_paths: Iterable[str] = (),
     progress: Progress | None = None,
+    known_shas: Mapping[str, str] = {},
 ) -> Analysis:
     from fixkit.graph import build_graph
 
     project = config if isinstance(config, Project) else discover(config)
     notes: list[str] = []
-    facts = collect_facts(project, use_cache=project.config.use_cache, progress=progress, notes=notes)
+    facts = collect_facts(project, use_cache=project.config.use_cache, progress=progress, notes=notes, known_shas=known_shas)
     analysis = Analysis(project=project, facts=facts, site_paths=tuple(str(p) for p in site_paths), notes=notes)
     analysis.graph = build_graph(project, facts)
     return analysis

@@ -131,7 +131,12 @@ class Analysis:
 
     def ask(self, question: Question, answer: str | None = None) -> None:
         if self._asked:
-            self._asked[-1].setdefault(question, answer)
+            asked = self._asked[-1]
+            # ("all",) answers every question about the facts and layout already; only
+            # the files read as text still need their own answer.
+            if question[0] != "read" and ("all",) in asked:
+                return
+            asked.setdefault(question, answer)
 
     @contextmanager
     def asking(self) -> Iterator[dict[Question, str | None]]:
@@ -200,6 +205,19 @@ class _AskedFacts(Mapping):
     def __len__(self) -> int:
         self._ask(("all",))
         return len(self.wrapped)
+
+    # Walking every file is one question, not one per file.
+    def keys(self):  # type: ignore[override]
+        self._ask(("all",))
+        return self.wrapped.keys()
+
+    def values(self):  # type: ignore[override]
+        self._ask(("all",))
+        return self.wrapped.values()
+
+    def items(self):  # type: ignore[override]
+        self._ask(("all",))
+        return self.wrapped.items()
 
 
 class _AskedGraph:

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".fixkit_cache"
 # Bump when the layout of the pickled entries changes.
-FORMAT = 2
+FORMAT = 3
 
 # Dependency declarations read outside `Project.read_bytes` (fixkit.deps.declarations).
 _DECLARATION_GLOBS = ("*.toml", "*.cfg", "*.txt", "*.in", "*.ini", "setup.py", "Pipfile", "requirements/*")
@@ -215,9 +215,10 @@ def _unchanged_structure(project: Project, key: str, saved: dict[str, tuple[int,
     if not digests or not fix_cache.data["diagnoses"]:
         return False
     # The files a rule or fixer read: none of them may have changed.
-    for reads, _found in fix_cache.data["diagnoses"].values():
-        if changed.keys() & reads.keys():
-            return False
+    for entries in fix_cache.data["diagnoses"].values():
+        for answers, _found in entries:
+            if changed.keys() & _reads(answers).keys():
+                return False
     for entries in fix_cache.data["fixes"].values():
         for answers, _fix in entries:
             if changed.keys() & _reads(answers).keys():
@@ -251,6 +252,8 @@ class PlanCache:
         self.enabled = enabled
         self.dir = project.root / CACHE_DIR
         self.file = self.dir / f"plan-{key[:24]}.pickle"
+        # path -> SHA-256 of the files whose (size, mtime) are those the last plan saw.
+        self.known_shas: dict[str, str] = {}
 
     def load(self, stats: dict[str, tuple[int, int]]) -> Plan | None:
         """The saved plan when it is still the plan of the tree as it is now.
@@ -265,6 +268,9 @@ class PlanCache:
         if not isinstance(data, tuple) or len(data) != 4 or data[0] != self.key:
             return None
         _key, saved, plan, extra = data
+        # Whatever happens next, the files whose stat is unchanged need not be read again
+        # to find their facts in the facts cache (`collect_facts(known_shas=...)`).
+        self.known_shas = {path: entry[2] for path, entry in saved.items() if stats.get(path) == entry[:2]}
         if saved.keys() != stats.keys():
             return None
         # Files a rule or fixer read that discovery does not list (a missing __init__.py,
@@ -445,17 +451,20 @@ class FixCache:
 
     # -- diagnoses
 
-    def diagnoses(self, analysis: Analysis, compute: Callable[[], list]) -> list:
+    def findings(self, code: str, analysis: Analysis, compute: Callable[[], list]) -> list:
+        """One rule's findings, reused exactly while every answer to the questions the
+        rule asked still holds (as fixes are): a rule that looks only at the broken files
+        (`Analysis.files_with`) is not run again after an edit elsewhere; one that walks
+        every file asks ("all",), which any structural change answers differently."""
         if not self.enabled:
             return compute()
-        structure = self.structure(analysis)
-        entry = self.data["diagnoses"].get(structure)
-        if entry is not None and self._valid(analysis, entry[0]):
-            self.used_diagnoses[structure] = entry
+        entry = self._lookup(self.data["diagnoses"], code, analysis)
+        if entry is not None:
+            self.used_diagnoses[code] = [entry]
             return list(entry[1])
-        with self.recording() as reads:
+        with analysis.asking() as asked:
             found = compute()
-        self.used_diagnoses[structure] = (dict(reads), tuple(found))
+        self.used_diagnoses[code] = [(self._answers_of(analysis, asked), tuple(found))]
         self.dirty = True
         return found
 
@@ -476,22 +485,36 @@ class FixCache:
 
     def cached_fix(self, code: str, diagnosis: Any, analysis: Analysis) -> tuple[bool, Any]:
         key = (code, repr(diagnosis))
-        if self.enabled:
-            for answers, fix in self.data["fixes"].get(key, ()):
-                if all(self.answer(analysis, question) == answer for question, answer in answers.items()):
-                    self.used_fixes.setdefault(key, []).append((answers, fix))
-                    return True, fix
-        return False, None
+        entry = self._lookup(self.data["fixes"], key, analysis) if self.enabled else None
+        if entry is None:
+            return False, None
+        self.used_fixes.setdefault(key, []).append(entry)
+        return True, entry[1]
+
+    def _lookup(self, table: dict, key: Any, analysis: Analysis) -> tuple[dict, Any] | None:
+        """The first (answers, value) kept under `key` whose every answer still holds."""
+        for entry in table.get(key, ()):
+            if all(self.answer(analysis, question) == answer for question, answer in entry[0].items()):
+                return entry
+        return None
 
     def store_fix(self, code: str, diagnosis: Any, analysis: Analysis, fix: Any, asked: dict[tuple, str | None]) -> None:
         """Keep `fix`, computed (here or in a worker) while `asked` was written down."""
         if not self.enabled:
             return
-        answers = {("layout",): self.answer(analysis, ("layout",))}
-        for question, answer in asked.items():
-            answers[question] = answer if question[0] == "read" else self.answer(analysis, question)
-        self.used_fixes.setdefault((code, repr(diagnosis)), []).append((answers, fix))
+        self.used_fixes.setdefault((code, repr(diagnosis)), []).append((self._answers_of(analysis, asked), fix))
         self.dirty = True
+
+    def _answers_of(self, analysis: Analysis, asked: dict[tuple, str | None]) -> dict[tuple, str | None]:
+        """What each question is answered in this analysis; reads carry their hash already."""
+        answers = {("layout",): self.answer(analysis, ("layout",))}
+        everything = ("all",) in asked  # then only the reads add anything (`Analysis.ask`)
+        for question, answer in asked.items():
+            if question[0] == "read":
+                answers[question] = answer
+            elif not everything or question == ("all",):
+                answers[question] = self.answer(analysis, question)
+        return answers
 
     def answer(self, analysis: Analysis, question: tuple) -> str | None:
         """A digest of the answer to `question` (see `fixkit.analysis`) in this analysis."""
@@ -543,7 +566,7 @@ class FixCache:
         """What this plan's rules and fixers read outside the files in `listed`."""
         listed = set(listed)
         out: dict[str, str | None] = {}
-        read_sets = [reads for reads, _found in self.used_diagnoses.values()]
+        read_sets = [_reads(answers) for entries in self.used_diagnoses.values() for answers, _found in entries]
         read_sets += [_reads(answers) for entries in self.used_fixes.values() for answers, _fix in entries]
         for reads in read_sets:
             out.update((path, sha) for path, sha in reads.items() if path not in listed)

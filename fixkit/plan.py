@@ -184,7 +184,7 @@ def make_plan(config: Config, progress: Callable[[int, int], None] | None = None
 
     if not project.config.use_cache:
         return plan_from_analysis(analyse(project, site_paths=site_paths, progress=progress))
-    analysis = analyse(project, site_paths=site_paths, progress=progress)
+    analysis = analyse(project, site_paths=site_paths, progress=progress, known_shas=plan_cache.known_shas)
     fix_cache = FixCache(project, key)
     plan = plan_from_analysis(analysis, fix_cache)
     fix_cache.save()
@@ -192,8 +192,9 @@ def make_plan(config: Config, progress: Callable[[int, int], None] | None = None
     return plan
 
 
-def diagnose(analysis: Analysis) -> list[Diagnosis]:
-    """Every selected rule's diagnoses with their blast radius (no fixes)."""
+def diagnose(analysis: Analysis, cache: FixCache | None = None) -> list[Diagnosis]:
+    """Every selected rule's diagnoses with their blast radius (no fixes); each rule's
+    findings come from `cache` while what the rule looked at is unchanged."""
     from fixkit.rules import RULES
 
     config = analysis.project.config
@@ -202,7 +203,8 @@ def diagnose(analysis: Analysis) -> list[Diagnosis]:
     for rule_cls in RULES:
         if not config.selects(rule_cls.code, rule_cls.kind):
             continue
-        for d in rule_cls().find(analysis):
+        run = lambda rule_cls=rule_cls: list(rule_cls().find(analysis))  # noqa: E731
+        for d in run() if cache is None else cache.findings(rule_cls.code, analysis, run):
             if not config.selects(d.code, d.kind):
                 continue
             if not d.blocks:
@@ -221,7 +223,7 @@ def plan_from_analysis(analysis: Analysis, cache: FixCache | None = None) -> Pla
 
     graph = analysis.graph
     project = analysis.project
-    diagnoses = diagnose(analysis) if cache is None else cache.diagnoses(analysis, lambda: diagnose(analysis))
+    diagnoses = diagnose(analysis, cache)
 
     blockers: dict[str, list[Diagnosis]] = {ep: [] for ep in graph.entry_points}
     for d in diagnoses:

@@ -140,7 +140,7 @@ def _fix_computations(project: Path, cache: FixCache) -> tuple[int, dict]:
     analysis = analyse(project)
     ran = 0
     fixes = {}
-    for d in cache.diagnoses(analysis, lambda: diagnose(analysis)):
+    for d in diagnose(analysis, cache):
         rule = rule_for(d.code)
 
         def compute(d=d, rule=rule):
@@ -308,6 +308,75 @@ def test_fixes_are_reused_when_an_unrelated_file_gains_an_import(project):
     assert ran == 0
     fresh_ran, fresh = _fix_computations(proj, FixCache(proj, key, enabled=False))
     assert fresh_ran == 2 and fresh == fixes
+
+
+def _rules_run(project: Path, cache: FixCache) -> set[str]:
+    """The codes of the rules whose `find` really ran while diagnosing through `cache`."""
+    from fixkit.rules import RULES
+
+    ran: set[str] = set()
+    originals = {rule: rule.find for rule in RULES}
+
+    def counting(rule):
+        def find(self, analysis):
+            ran.add(rule.code)
+            return originals[rule](self, analysis)
+
+        return find
+
+    for rule in RULES:
+        rule.find = counting(rule)
+    try:
+        diagnose(analyse(project), cache)
+    finally:
+        for rule, find in originals.items():
+            rule.find = find
+    cache.save()
+    return ran
+
+
+def test_a_rule_that_looks_only_at_broken_files_is_not_run_after_an_edit_elsewhere(project):
+    """The syntax rules ask only about files with a syntax error: an import added to a
+    sound file runs again the rules that walk every file, not those; fixing the broken
+    file runs them again, and the findings are those of an uncached run."""
+    write(project, {"app/routers/broken.py": ROUTER + "def f(a=1, b):\n    return a\n"})
+    config = Config(root=project, offline=True)
+    proj = discover(config)
+    key = base_key(proj)
+    cold = _rules_run(proj, FixCache(proj, key))
+    assert {"FK401", "FK499", "FK201", "FK202"} <= cold
+    good = project / "app/routers/good.py"
+    good.write_text("import json\n" + good.read_text())
+    proj = discover(config)
+    warm = _rules_run(proj, FixCache(proj, key))
+    assert {"FK201", "FK202"} <= warm and not {"FK401", "FK499"} & warm
+    assert diagnose(analyse(proj), FixCache(proj, key)) == diagnose(analyse(proj))
+    write(project, {"app/routers/broken.py": ROUTER + "def f(b, a=1):\n    return a\n"})
+    proj = discover(config)
+    assert {"FK401", "FK499"} <= _rules_run(proj, FixCache(proj, key))
+    assert not [d for d in diagnose(analyse(proj), FixCache(proj, key)) if d.file == "app/routers/broken.py"]
+
+
+def test_a_file_whose_stat_is_unchanged_is_not_read_again(project):
+    """Like ruff, a file whose size and mtime are what the last plan saw is taken to be
+    unchanged: its facts come from the cache without reading it.  Shown by changing
+    its bytes behind fixkit's back (same size, mtime put back) while another file's
+    edit forces a new analysis: the old facts are used."""
+    config = Config(root=project, offline=True)
+    make_plan(config)
+    real = project / "app/services/real.py"
+    st = real.stat()
+    real.write_text(real.read_text().replace("Helper", "Helpar"))  # same size
+    os.utime(real, ns=(st.st_atime_ns, st.st_mtime_ns))
+    util = project / "app/services/util.py"
+    util.write_text("import json\n" + util.read_text())
+    (typo,) = [d for d in make_plan(config).diagnoses if d.file == "app/routers/typo.py"]
+    assert "did you mean `Helper`?" in typo.message  # the facts of real.py before the change
+    # Without the stat shortcut the new bytes are read.
+    assert analyse(discover(config), known_shas={}).facts["app/services/real.py"].definitions[0].name == "Helpar"
+    uncached = make_plan(Config(root=project, offline=True, use_cache=False))
+    (typo,) = [d for d in uncached.diagnoses if d.file == "app/routers/typo.py"]
+    assert "did you mean `Helpar`?" in typo.message
 
 
 def test_a_fix_is_recomputed_when_an_answer_it_used_changes(project):

@@ -1,6 +1,6 @@
 """Which catalogue entry claims a file's syntax error (for the FK4xx rules and FK499).
 
-Classification is cached on the analysis, because eleven rules (and FK499, which
+Classification is memoised on the analysis, because eleven rules (and FK499, which
 reports whatever none of them claims) ask about the same few broken files.
 """
 
@@ -18,9 +18,6 @@ from fixkit.textio import SourceDecodeError
 if TYPE_CHECKING:
     from fixkit.analysis import Analysis
 
-_CACHE_ATTR = "_fixkit_syntax_claims"
-
-
 def _text(analysis: "Analysis", path: str) -> str | None:
     try:
         return analysis.project.read_text(path)
@@ -30,22 +27,24 @@ def _text(analysis: "Analysis", path: str) -> str | None:
 
 def claimed_code(analysis: "Analysis", path: str) -> str | None:
     """The FK4xx code whose rule reports this file's syntax error; None when no catalogue
-    entry claims it (then it is FK499's: a manual diagnosis)."""
-    cache: dict[str, str | None] = analysis.__dict__.setdefault(_CACHE_ATTR, {})
-    if path not in cache:
-        facts = analysis.facts.get(path)
-        err = facts.syntax_error if facts is not None else None
-        text = _text(analysis, path) if err is not None else None
-        code = None
-        if err is not None and text is not None:
-            target = tuple(analysis.project.target_version[:2])
-            try:
-                entry = classify(err, text, target)  # type: ignore[arg-type]
-            except (NotMechanical, RecursionError, ValueError):
-                entry = None
-            code = entry.code if entry is not None else None
-        cache[path] = code
-    return cache[path]
+    entry claims it (then it is FK499's: a manual diagnosis).  Memoised on the analysis
+    with the questions it asked, since every FK4xx rule and FK499 ask about the same
+    few broken files."""
+    return analysis.memo(("syntax-claim", path), lambda: _classify(analysis, path))
+
+
+def _classify(analysis: "Analysis", path: str) -> str | None:
+    facts = analysis.facts.get(path)
+    err = facts.syntax_error if facts is not None else None
+    text = _text(analysis, path) if err is not None else None
+    if err is None or text is None:
+        return None
+    target = tuple(analysis.project.target_version[:2])
+    try:
+        entry = classify(err, text, target)  # type: ignore[arg-type]
+    except (NotMechanical, RecursionError, ValueError):
+        return None
+    return entry.code if entry is not None else None
 
 
 def parameter_order_diagnosis(rule, analysis: "Analysis", path: str, facts: FileFacts, err: SyntaxErrorFact) -> Diagnosis:

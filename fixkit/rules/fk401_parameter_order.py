@@ -123,8 +123,8 @@ to be reordered are `review` too (their callers must swap arguments by hand).
 
     def find(self, analysis) -> Iterable[Diagnosis]:
         out = []
-        for path, facts in sorted(analysis.facts.items()):
-            if facts.syntax_error is not None and claimed_code(analysis, path) == self.code:
+        for path, facts in analysis.files_with("syntax_error"):
+            if claimed_code(analysis, path) == self.code:
                 out.append(parameter_order_diagnosis(self, analysis, path, facts, facts.syntax_error))
         return out
 

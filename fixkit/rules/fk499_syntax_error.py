@@ -47,7 +47,7 @@ parser expected (`manual`).
     def find(self, analysis) -> Iterable[Diagnosis]:
         claimed = _claimed_by_earlier_rules(analysis)
         out = []
-        for facts in analysis.facts.values():
+        for _path, facts in analysis.files_with("syntax_error", "read_error"):
             sf = analysis.project.files.get(facts.path)
             if sf is not None and sf.shadowed_by:
                 continue  # dead code: never imported (FK203)
@@ -83,15 +83,15 @@ parser expected (`manual`).
 
 
 def _claimed_by_earlier_rules(analysis) -> set[str]:
-    """Files whose syntax error an FK4xx rule before this one in RULES already reports."""
+    """Files whose syntax error an FK4xx rule before this one in RULES already reports:
+    each reports exactly the files `claimed_code` gives its code."""
+    from fixkit.repair.claims import claimed_code
     from fixkit.rules import RULES
 
-    if not any(f.syntax_error for f in analysis.facts.values()):
-        return set()
-    claimed: set[str] = set()
+    earlier: set[str] = set()
     for rule in RULES:
         if rule is SyntaxErrorRule:
             break
         if rule.code.startswith("FK4"):
-            claimed.update(d.file for d in rule().find(analysis))
-    return claimed
+            earlier.add(rule.code)
+    return {path for path, _f in analysis.files_with("syntax_error") if claimed_code(analysis, path) in earlier}
