@@ -76,6 +76,8 @@ class ImportGraph:
     entry_reasons: dict[str, str] = field(default_factory=dict)
     _reach: dict[str, int] = field(default_factory=dict)
     _sccs: list[list[str]] | None = None
+    # imported name -> what `edges_of` derives from the name alone (see there)
+    _targets: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
     # ------------------------------------------------------------------ queries
 
@@ -431,22 +433,14 @@ def build_graph(project: Project, facts: dict[str, FileFacts]) -> ImportGraph:
 
 def edges_of(graph: ImportGraph, src: str, imp: ImportFact) -> list[Edge]:
     """The first-party modules one import statement runs, in the order it runs them."""
-    project = graph.project
-    module, alias = imp.module, None
-    if not project.is_first_party(module):
-        module, alias = graph.resolve_alias(module)
-        if alias is None:
-            return []
+    target = graph._targets.get(imp.module)
+    if target is None:
+        target = graph._targets[imp.module] = _target_of(graph, imp.module)
+    module, alias, parents = target
+    if module is None:
+        return []
     executed = imp.executes_on_import
-    out = []
-    parts = module.split(".")
-    # Under an alias (`models.core` for `app.models.core`) the canonical parents above
-    # the alias (`app`) do not run; the others run under their alias names.
-    skip = len(parts) - len(alias.split(".")) if alias else 0
-    for i in range(1 + skip, len(parts)):
-        prefix = ".".join(parts[:i])
-        if prefix in graph.nodes:
-            out.append(Edge(src, prefix, imp.line, executed, "import", alias=alias and ".".join(alias.split(".")[: i - skip])))
+    out = [Edge(src, prefix, imp.line, executed, "import", alias=prefix_alias) for prefix, prefix_alias in parents]
     if module in graph.nodes:
         kind = "from" if imp.is_from else ("dynamic" if imp.dynamic else "import")
         names = tuple(n for n, _ in imp.names)
@@ -464,6 +458,28 @@ def edges_of(graph: ImportGraph, src: str, imp: ImportFact) -> list[Edge]:
                 if sub in graph.nodes and not bound:
                     out.append(Edge(src, sub, imp.line, executed, "submodule", alias=alias and f"{alias}.{name}"))
     return out
+
+
+def _target_of(graph: ImportGraph, name: str) -> tuple[str | None, str | None, tuple[tuple[str, str | None], ...]]:
+    """(module, alias, parents) for an imported name: the first-party module it is (None:
+    third-party), the name it is imported under when a sys.path alias (`models.core` for
+    `app.models.core`), and the parent packages importing it runs, each with its alias.
+    A function of the name alone: `edges_of` asks it once per distinct name."""
+    module, alias = name, None
+    if not graph.project.is_first_party(module):
+        module, alias = graph.resolve_alias(module)
+        if alias is None:
+            return None, None, ()
+    parts = module.split(".")
+    # Under an alias the canonical parents above the alias (`app`) do not run; the
+    # others run under their alias names.
+    skip = len(parts) - len(alias.split(".")) if alias else 0
+    parents = []
+    for i in range(1 + skip, len(parts)):
+        prefix = ".".join(parts[:i])
+        if prefix in graph.nodes:
+            parents.append((prefix, alias and ".".join(alias.split(".")[: i - skip])))
+    return module, alias, tuple(parents)
 
 
 # ----------------------------------------------------------------------------- entry points

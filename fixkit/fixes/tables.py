@@ -25,6 +25,17 @@ def module_level_edges(analysis: Analysis) -> dict[str, set[str]]:
 
 def _module_level_edges(analysis: Analysis) -> dict[str, set[str]]:
     known = analysis.by_module
+    # The first-party prefixes of each imported name, once per name (thousands of files
+    # import the same few hundred modules).
+    prefixes: dict[str, tuple[str, ...]] = {}
+
+    def known_prefixes(target: str) -> tuple[str, ...]:
+        hit = prefixes.get(target)
+        if hit is None:
+            parts = target.split(".")
+            hit = prefixes[target] = tuple(p for p in (".".join(parts[:i]) for i in range(1, len(parts) + 1)) if p in known)
+        return hit
+
     edges: dict[str, set[str]] = {}
     for path, facts in analysis.facts.items():
         if not is_live(analysis, path):
@@ -33,15 +44,11 @@ def _module_level_edges(analysis: Analysis) -> dict[str, set[str]]:
         for imp in facts.imports:
             if imp.scope != "module" or imp.type_checking:
                 continue
-            targets = [imp.module]
+            out.update(known_prefixes(imp.module))
             if imp.is_from:
-                targets += [f"{imp.module}.{name}" for name, _ in imp.names]
-            for target in targets:
-                parts = target.split(".")
-                for i in range(1, len(parts) + 1):
-                    prefix = ".".join(parts[:i])
-                    if prefix in known and prefix != facts.module:
-                        out.add(prefix)
+                for name, _ in imp.names:
+                    out.update(known_prefixes(f"{imp.module}.{name}"))
+        out.discard(facts.module)
     return edges
 
 

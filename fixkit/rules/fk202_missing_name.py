@@ -10,9 +10,14 @@ from fixkit.rules._common import call_fixer, order_sites, defines, executed_impo
 from fixkit.rules.base import Example, Rule
 
 
-def missing_names(analysis):
+def missing_names(analysis) -> list:
     """(facts, import, name, shadow_defines) for every imported first-party name that the
-    module certainly does not define; shadow_defines: the dead `x.py` copy defines it."""
+    module certainly does not define; shadow_defines: the dead `x.py` copy defines it.
+    Once per analysis: FK202 and FK203 both walk it."""
+    return analysis.memo("fk202:missing-names", lambda: list(_missing_names(analysis)))
+
+
+def _missing_names(analysis):
     project = analysis.project
     for facts, imp in executed_imports(analysis):
         if not imp.is_from or not imp.names or not project.is_first_party(imp.module):
