@@ -6,12 +6,16 @@ import configparser
 import difflib
 import shutil
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 from fixkit.deps import (
     Declaration,

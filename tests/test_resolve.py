@@ -203,11 +203,34 @@ def test_a_namespace_root_alone_is_low_and_never_explains_a_deeper_name() -> Non
     assert deep.distribution and deep.distribution.startswith("google-cloud")
 
 
-@pytest.mark.skipif(not Path("/root/.pyenv/versions/3.10.13/bin/python").exists(), reason="no Python 3.10 on this machine")
+def _pyenv_python(minor: str) -> str | None:
+    """A real interpreter of Python 3.`minor` on this machine (pyenv's), or None."""
+    found = sorted(Path("/root/.pyenv/versions").glob(f"3.{minor}.*/bin/python"))
+    return str(found[-1]) if found else None
+
+
+PY310, PY313 = _pyenv_python("10"), _pyenv_python("13")
+
+
+# The warning compares the running interpreter's standard library with the target's:
+# `tomllib` is stdlib from 3.11, so it needs a running Python newer than the 3.10 target.
+# On 3.10 itself (the oldest Python fixkit supports) that premise cannot hold.
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="needs a running Python whose stdlib has tomllib (3.11+)")
+@pytest.mark.skipif(PY310 is None, reason="no Python 3.10 on this machine")
 def test_a_module_added_to_the_stdlib_later_is_explained_for_an_older_target() -> None:
-    [r] = resolve(["tomllib"], python="/root/.pyenv/versions/3.10.13/bin/python", offline=True)
+    [r] = resolve(["tomllib"], python=PY310, offline=True)
     assert r.distribution is None
     assert any("standard library of Python 3.1" in w and "target Python 3.10" in w for w in r.warnings)
+
+
+# The same comparison the other way, which a 3.10 run can exercise: `telnetlib` left the
+# standard library in 3.13, so a 3.13 target does not have what this interpreter has.
+@pytest.mark.skipif(sys.version_info >= (3, 13), reason="telnetlib is gone from this interpreter's stdlib")
+@pytest.mark.skipif(PY313 is None, reason="no Python 3.13 on this machine")
+def test_a_module_removed_from_the_stdlib_is_explained_for_a_newer_target() -> None:
+    [r] = resolve(["telnetlib"], python=PY313, offline=True)
+    ours = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    assert any(f"standard library of Python {ours} but not of the target Python 3.13" in w for w in r.warnings), r.warnings
 
 
 def test_a_side_package_with_a_generic_name_is_not_trusted() -> None:
