@@ -9,10 +9,16 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 
+from fixkit.analyse import analyse
+from fixkit.config import Config, load_config
 from fixkit.fixes.models import fix_duplicate_model
-from fixkit.model import Diagnosis, Location, Safety
-from tests.helpers import analysed, apply_fix, run_import, write_files
+from fixkit.model import Diagnosis, Fix, Location, Safety
+from fixkit.plan import make_plan
+from fixkit.rules import RULES
+from tests.helpers import analysed, apply_fix, copy_sample, run_import, write_files
+from tests.test_rule_examples import write_example
 
 
 def duplicate(table: str, symbol: str, file: str, line: int, related: tuple[tuple[str, int], ...] = ()) -> Diagnosis:
@@ -353,3 +359,54 @@ def test_one_module_defining_the_class_twice_is_manual(tmp_path: Path) -> None:
     fix = fix_duplicate_model(duplicate("m", "M", "app/models.py", 12), analysed(tmp_path))
     assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
     assert "keep line 12" in fix.summary and any("lines 7, 12" in n for n in fix.notes), fix
+
+
+# ------------------------------------------------------------------ never extend_existing
+# `extend_existing=True` makes the second definition silently merge into the first: it
+# hides a duplicate model, it does not fix it (issue 3), so no duplicate-model fix may
+# ever write it or suggest it.
+
+
+def proposes_extend_existing(fix: Fix) -> list[str]:
+    """Where a fix writes or suggests `extend_existing`: its summary or any line it adds."""
+    found = ["summary"] if "extend_existing" in fix.summary else []
+    found += [f"{edit.path}:{hunk.start}" for edit in fix.edits for hunk in edit.hunks if "extend_existing" in hunk.text]
+    return found
+
+
+def test_no_duplicate_model_fix_on_the_engarde_sample_proposes_extend_existing(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    plan = make_plan(load_config(root, use_cache=False, offline=True))
+    duplicates = [d for d in plan.diagnoses if d.kind == "duplicate-model"]
+    # the sample's two: PredictiveModel three times, analytics_data_points twice
+    assert {dict(d.data)["table"] for d in duplicates if d.code == "FK301"} == {"predictive_models", "analytics_data_points"}
+    for d in duplicates:
+        assert d.fix is not None and d.fix.edits, d
+        assert not proposes_extend_existing(d.fix), (d.code, d.file, d.fix)
+    for d in duplicates:
+        apply_fix(root, d.fix)
+    assert not [p for p in root.rglob("*.py") if "extend_existing" in p.read_text()]
+
+
+DUPLICATE_MODEL_EXAMPLES = [
+    pytest.param(rule, example, id=f"{rule.code}-invalid-{i}")
+    for rule in RULES
+    if rule.kind == "duplicate-model"
+    for i, example in enumerate(rule.INVALID)
+]
+
+
+def test_the_duplicate_model_rules_have_examples() -> None:
+    assert {rule.code for rule, _ in (p.values for p in DUPLICATE_MODEL_EXAMPLES)} >= {"FK301", "FK302"}
+
+
+@pytest.mark.parametrize("rule,example", DUPLICATE_MODEL_EXAMPLES)
+def test_no_duplicate_model_fix_of_a_rule_example_proposes_extend_existing(tmp_path: Path, rule, example) -> None:
+    root, site = write_example(tmp_path, example)
+    analysis = analyse(Config(root=root.resolve(), use_cache=False), site_paths=[str(site)])
+    diagnoses = list(rule().find(analysis))
+    assert diagnoses, f"{rule.code}: the INVALID example gives no diagnosis"
+    for d in diagnoses:
+        fix = rule().fix(d, analysis)
+        assert fix is not None and fix.edits, (d.code, d.file)
+        assert not proposes_extend_existing(fix), (d.code, d.file, fix)
