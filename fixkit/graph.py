@@ -5,6 +5,11 @@
   guarded, not under TYPE_CHECKING or another `if`) are kept apart as *executed* edges:
   only those can make an import fail.  `import a.b.c` also runs `a` and `a.b`, so every
   module has an executed edge to its parent package.
+* A file with a syntax error runs none of its imports, but the ones recovered from its
+  sound statements (`ImportFact.recovered`) run once the syntax is fixed: they are
+  executed edges marked `recovered`, which count for the blast radius (everything that
+  must be fixed before an entry point imports) and nowhere the import is simulated as
+  Python runs it (`runtime`, `sccs`, import-time cycles).
 * Blast radius: which entry points reach a module through executed edges.  Computed once
   for all modules by propagating entry-point bitsets over the condensation (strongly
   connected components, iterative Tarjan) in topological order: linear in the graph
@@ -39,6 +44,7 @@ class Edge(NamedTuple):
     kind: str  # "import" | "from" | "submodule" | "parent" | "dynamic"
     names: tuple[str, ...] = ()  # for "from": the names taken from dst
     alias: str | None = None  # the name dst was imported under, when not its own (sys.path alias)
+    recovered: bool = False  # an import of a file with a syntax error (see the module docstring)
 
 
 @dataclass
@@ -71,11 +77,15 @@ class ImportGraph:
     nodes: set[str] = field(default_factory=set)
     edges: dict[str, list[Edge]] = field(default_factory=dict)  # all, by source
     executed: dict[str, list[Edge]] = field(default_factory=dict)  # executed on import, by source, in line order
+    # `executed` without the recovered edges: what Python really runs (the same dict when
+    # no file with a syntax error has imports).
+    runtime: dict[str, list[Edge]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # alias module name -> canonical module
     entry_points: tuple[str, ...] = ()
     entry_reasons: dict[str, str] = field(default_factory=dict)
     _reach: dict[str, int] = field(default_factory=dict)
     _sccs: list[list[str]] | None = None
+    _blocking_sccs: list[list[str]] | None = None
     # imported name -> what `edges_of` derives from the name alone (see there)
     _targets: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
@@ -120,10 +130,23 @@ class ImportGraph:
     # ------------------------------------------------------------------ SCCs
 
     def sccs(self) -> list[list[str]]:
-        """Strongly connected components of the executed edges (iterative Tarjan), in
-        reverse topological order (a component comes after every component it reaches)."""
-        if self._sccs is not None:
-            return self._sccs
+        """Strongly connected components of the edges Python runs on import (`runtime`:
+        a file with a syntax error imports nothing), in reverse topological order (a
+        component comes after every component it reaches).  Import-time cycles live here."""
+        if self._sccs is None:
+            self._sccs = self._tarjan(self.runtime)
+        return self._sccs
+
+    def _blocking_components(self) -> list[list[str]]:
+        """The components of every executed edge, recovered ones included (blast radius)."""
+        if self.runtime is self.executed:
+            return self.sccs()
+        if self._blocking_sccs is None:
+            self._blocking_sccs = self._tarjan(self.executed)
+        return self._blocking_sccs
+
+    def _tarjan(self, successors: dict[str, list[Edge]]) -> list[list[str]]:
+        """Iterative Tarjan over `successors`, components in reverse topological order."""
         index: dict[str, int] = {}
         low: dict[str, int] = {}
         on_stack: set[str] = set()
@@ -141,7 +164,7 @@ class ImportGraph:
                     counter += 1
                     stack.append(node)
                     on_stack.add(node)
-                succ = self.executed.get(node, [])
+                succ = successors.get(node, [])
                 advanced = False
                 while i < len(succ):
                     nxt = succ[i].dst
@@ -170,12 +193,11 @@ class ImportGraph:
                         if member == node:
                             break
                     out.append(sorted(component))
-        self._sccs = out
         return out
 
     def _propagate_entries(self) -> None:
         position = {ep: i for i, ep in enumerate(self.entry_points)}
-        components = self.sccs()
+        components = self._blocking_components()
         comp_of: dict[str, int] = {}
         for ci, comp in enumerate(components):
             for m in comp:
@@ -204,7 +226,7 @@ class ImportGraph:
         events = cache.get(module)
         if events is None:
             # Parent edges are not statements: parents run before the module starts (push).
-            events = [(e.line, i, e, None) for i, e in enumerate(self.executed.get(module, ())) if e.kind != "parent"]
+            events = [(e.line, i, e, None) for i, e in enumerate(self.runtime.get(module, ())) if e.kind != "parent"]
             events.sort(key=lambda t: (t[0], t[1]))
             cache[module] = events
         return events
@@ -229,7 +251,8 @@ class ImportGraph:
         budget: list[int] | None = None,
         memo: "_CycleMemo | None" = None,
     ) -> Failure | None:
-        """Run the import of `start` statement by statement over executed edges.
+        """Run the import of `start` statement by statement over the edges Python runs
+        (`runtime`: a module with a syntax error imports nothing).
 
         Modules outside `within` count as already imported.  `marks` are (line, payload)
         events per module reported through `on_mark` in execution order (the order class
@@ -318,7 +341,7 @@ class ImportGraph:
         work on huge trees."""
         memo = _CycleMemo()
         for component in self.sccs():
-            if len(component) > 1 or any(e.dst == component[0] for e in self.executed.get(component[0], ())):
+            if len(component) > 1 or any(e.dst == component[0] for e in self.runtime.get(component[0], ())):
                 index = len(memo.members)
                 memo.members.append(set(component))
                 for m in component:
@@ -359,7 +382,7 @@ class ImportGraph:
             if facts is None:
                 continue
             for imp in facts.imports:
-                if imp.scope != "module" or not imp.conditional or imp.type_checking:
+                if imp.scope != "module" or not imp.conditional or imp.type_checking or imp.recovered:
                     continue
                 if imp.module in component or any(f"{imp.module}.{n}" in component for n, _ in imp.names):
                     return True
@@ -369,7 +392,7 @@ class ImportGraph:
         reverse = self.__dict__.get("_reverse_cache")
         if reverse is None:
             reverse = {}
-            for src, edges in self.executed.items():
+            for src, edges in self.runtime.items():
                 for e in edges:
                     reverse.setdefault(e.dst, set()).add(src)
             self.__dict__["_reverse_cache"] = reverse
@@ -426,6 +449,13 @@ def build_graph(project: Project, facts: dict[str, FileFacts]) -> ImportGraph:
                 add(edge)
     for module in graph.executed:
         graph.executed[module].sort(key=lambda e: e.line)
+    graph.runtime = graph.executed
+    broken = [f.module for f in facts.values() if f.module and f.syntax_error is not None and f.imports]
+    if broken:
+        graph.runtime = dict(graph.executed)
+        for module in broken:
+            if module in graph.runtime:
+                graph.runtime[module] = [e for e in graph.runtime[module] if not e.recovered]
     graph.entry_points, graph.entry_reasons = detect_entry_points(project, facts)
     graph._propagate_entries()
     return graph
@@ -457,6 +487,8 @@ def edges_of(graph: ImportGraph, src: str, imp: ImportFact) -> list[Edge]:
                     bound = any(d.name == name and d.line < imp.line for d in target.definitions)
                 if sub in graph.nodes and not bound:
                     out.append(Edge(src, sub, imp.line, executed, "submodule", alias=alias and f"{alias}.{name}"))
+    if imp.recovered:
+        out = [e._replace(recovered=True) for e in out]
     return out
 
 

@@ -40,6 +40,10 @@ class ImportFact:
     type_checking: bool = False  # inside `if TYPE_CHECKING:`
     conditional: bool = False  # inside another `if` (sys.version_info, platform, ...)
     dynamic: bool = False  # importlib.import_module / __import__ with a literal name
+    # Recovered from a file with a syntax error (fixkit.facts.extract): Python never runs
+    # it (the file does not compile), but it must work once the syntax is fixed, so it
+    # counts for "what blocks this entry point", not for what happens at runtime.
+    recovered: bool = False
 
     @property
     def executes_on_import(self) -> bool:
@@ -115,6 +119,8 @@ class FileFacts:
     has_getattr: bool = False
     models: tuple[ModelFact, ...] = ()
     entry_hints: tuple[EntryHint, ...] = ()
+    # With a syntax error, `imports` and `definitions` hold only what the statements that
+    # parse cleanly say (each import marked `recovered`); nothing else is extracted.
     syntax_error: SyntaxErrorFact | None = None
     # A problem reading the file (encoding, permission, NUL byte): the message.
     read_error: str | None = None

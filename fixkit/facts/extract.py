@@ -5,7 +5,8 @@ enough to crash recursive visitors.  `ast.parse` itself can raise RecursionError
 MemoryError on absurd nesting: Python's import fails the same way, so that becomes a
 `read_error` (a diagnosis that blocks the importers), never a crash.
 
-Only the standard library is used, so the target interpreter can run this module to
+Only the standard library is used (parso, for the statements of a file with a syntax
+error, only when it is importable), so the target interpreter can run this module to
 extract facts from files the running interpreter cannot parse (newer syntax):
 `python -c "import sys; sys.path.insert(0, PARENT); from fixkit.facts.extract import main; main()"`.
 This runs fixkit's code in the target interpreter, never the project's.
@@ -14,6 +15,7 @@ This runs fixkit's code in the target interpreter, never the project's.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import pickle
 import sys
@@ -968,6 +970,7 @@ def extract_facts(
     text = decoded.text
     running = sys.version_info[:2]
     feature = target if target is not None and target < running and target >= (3, 7) else None
+    tree = None
     try:
         with warnings.catch_warnings():
             # Invalid escape sequences and the like warn on stderr; they are not failures.
@@ -980,7 +983,7 @@ def extract_facts(
     except SyntaxError as exc:
         if target is not None and target > running and not allow_newer:
             raise NeedsTarget(exc) from None
-        return FileFacts(**base, syntax_error=_syntax_fact(exc, text))
+        return _recover(base, _syntax_fact(exc, text), text, feature, tree)
     except ValueError as exc:  # "source code string cannot contain null bytes" (3.11)
         return FileFacts(
             **base,
@@ -995,6 +998,104 @@ def extract_facts(
     except (RecursionError, MemoryError):  # ast.literal_eval on absurd input
         return FileFacts(**base, unchecked="too deeply nested to analyse; not checked")
     return extractor.facts(sha, lines)
+
+
+# ---------------------------------------------------------------------------- recovery
+
+
+def _recover(base: dict, error: SyntaxErrorFact, text: str, feature: tuple[int, int] | None, tree: ast.Module | None) -> FileFacts:
+    """The facts of a file with a syntax error: the error, plus the imports and module-level
+    definitions of the top-level statements that parse and compile on their own.
+
+    Python runs none of them (the file does not compile), but each is a statement the
+    author wrote at module level: once the syntax is fixed it runs, so a missing module it
+    imports also blocks whoever imports this file.  Each statement goes through the same
+    `_Extractor` as a sound file, so module level, functions, `try/except ImportError`,
+    `if TYPE_CHECKING:` mean what they always mean; its imports are marked `recovered`.
+    Only imports and definitions are kept: models, entry hints, sys.path entries and the
+    like of a file that does not run are not claimed.
+
+    Runs only for files with a syntax error: when `ast` parsed the file and only the
+    compiler refused it, the parsed statements are used; otherwise parso (error-tolerant)
+    finds the statements, and only those it parsed cleanly, at column 0, count."""
+    try:
+        statements = _clean_statements(text, base["path"], feature, tree)
+    except (RecursionError, MemoryError):
+        statements = []
+    if not statements:
+        return FileFacts(**base, syntax_error=error)
+    path = base["path"]
+    extractor = _Extractor(path, base["module"], base["is_package"], text, path.rpartition("/")[0])
+    try:
+        extractor.run(ast.Module(body=statements, type_ignores=[]))
+    except (RecursionError, MemoryError):
+        return FileFacts(**base, syntax_error=error)
+    definitions = tuple(extractor.definitions)
+    return FileFacts(
+        **base,
+        syntax_error=error,
+        imports=tuple(dataclasses.replace(i, recovered=True) for i in extractor.imports),
+        definitions=definitions,
+        defined_names=frozenset(d.name for d in definitions),
+    )
+
+
+def _compiles(module: ast.Module, path: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(module, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def _clean_statements(text: str, path: str, feature: tuple[int, int] | None, tree: ast.Module | None) -> list[ast.stmt]:
+    """The top-level statements of a broken file that are sound by themselves, in order."""
+    if tree is not None:  # parsed; only the compiler refused something
+        return [stmt for stmt in tree.body if _compiles(ast.Module(body=[stmt], type_ignores=[]), path)]
+    try:
+        import parso
+    except ImportError:  # a target interpreter without parso: nothing is recovered
+        return []
+    version = "%d.%d" % (feature or sys.version_info[:2])
+    try:
+        grammar = parso.load_grammar(version=version)
+    except NotImplementedError:  # a Python parso does not know yet
+        grammar = parso.load_grammar()
+    out: list[ast.stmt] = []
+    for node in grammar.parse(text, error_recovery=True).children:
+        # Indented statements at the top (after a broken `def` line) belong to a block.
+        if node.type in ("error_node", "error_leaf", "endmarker", "newline") or node.start_pos[1] != 0:
+            continue
+        if _has_parso_error(node):
+            continue
+        line = node.start_pos[0]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                code = node.get_code(include_prefix=False)
+                piece = ast.parse(code, filename=path, feature_version=feature) if feature else ast.parse(code, filename=path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        if not _compiles(piece, path):
+            continue
+        if line > 1:
+            ast.increment_lineno(piece, line - 1)
+        out.extend(piece.body)
+    return out
+
+
+def _has_parso_error(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type in ("error_node", "error_leaf"):
+            return True
+        children = getattr(current, "children", None)
+        if children:
+            stack.extend(children)
+    return False
 
 
 def _too_deep(base: dict, text: str, path: str, exc: BaseException) -> FileFacts:
