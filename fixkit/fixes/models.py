@@ -199,7 +199,8 @@ def fix_duplicate_model(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
     for d in removed:
         for facts, _imp in analysis.importers(d.module):
             info = analysis.project.files.get(facts.path)
-            if facts.module and not (info is not None and info.shadowed_by):
+            # A file with a syntax error (imports recovered from what parses) cannot be rewritten.
+            if facts.module and facts.syntax_error is None and not (info is not None and info.shadowed_by):
                 paths.add(facts.path)
     # An importer that never spells a removed class's name (nor star-imports) has nothing
     # to rewrite: skipping it saves a libcst parse per file on big projects.
@@ -253,7 +254,7 @@ def fix_module_imported_twice(diagnosis: Diagnosis, analysis: Analysis) -> Fix |
     paths = [diagnosis.file] + [
         loc.file for loc in diagnosis.related if not loc.note.startswith("imports it as")
     ]
-    paths = [p for p in dict.fromkeys(paths) if p in analysis.facts]
+    paths = [p for p in dict.fromkeys(paths) if p in analysis.facts and analysis.facts[p].syntax_error is None]
     results = run_on_project(analysis.project, RepointImportsCommand, paths, {"module_moves": [f"{alias}={canonical}"]})
     edits, problems = edits_from(analysis.project, results.values())
     left = []

@@ -138,13 +138,14 @@ def related(sites: list[tuple[FileFacts, ImportFact]], skip_first: bool = True) 
 
 def order_sites(analysis: "Analysis", sites: list[tuple[FileFacts, ImportFact]]) -> list[tuple[FileFacts, ImportFact]]:
     """Import sites, the one whose module blocks the most entry points first (that is
-    where a reader should look first), then by file and line."""
+    where a reader should look first), then by file and line; sites recovered from a
+    file with a syntax error come after the others (they do not run yet)."""
     graph = analysis.graph
 
     def weight(site: tuple[FileFacts, ImportFact]) -> int:
         return bin(graph.entry_bits(site[0].module)).count("1") if graph is not None else 0
 
-    return sorted(sites, key=lambda t: (-weight(t), t[0].path, t[1].line))
+    return sorted(sites, key=lambda t: (t[1].recovered, -weight(t), t[0].path, t[1].line))
 
 
 def call_fixer(module: str, function: str, diagnosis: "Diagnosis", analysis: "Analysis") -> "Fix | None":
