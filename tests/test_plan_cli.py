@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -199,3 +200,96 @@ def test_a_package_directory_is_refused_with_the_directory_to_plan(tmp_path):
     result = fixkit("plan", str(root / "app"))
     assert result.returncode == 2
     assert f"plan the project directory that contains it, {root.resolve()}" in result.stderr
+
+
+# ------------------------------------------------------------------ progress bar
+
+
+def many_files(root: Path, count: int) -> Path:
+    """A clean package of `count` small modules (and its __init__.py)."""
+    files: dict[str, str | bytes] = {"pkg/__init__.py": ""}
+    for i in range(count):
+        files[f"pkg/m{i}.py"] = f"import json\n\n\ndef f{i}():\n    return json.dumps({i})\n"
+    return write(root, files)
+
+
+def plan_with_stderr_on_a_terminal(root: Path, tmp_path: Path) -> tuple[int, str, bytes]:
+    """`fixkit plan --format json` with stderr on a pseudo-terminal (100x30) and stdout to a
+    file: the exit code, stdout, and every byte the terminal received."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    out_path = tmp_path / "stdout.json"
+    with open(out_path, "wb") as out:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "fixkit", "plan", str(root), "--format", "json", "--no-cache"],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=slave,
+            env={**os.environ, "FIXKIT_DEBUG": "", "TERM": "xterm-256color", "NO_COLOR": "", "COLUMNS": ""},
+        )
+    os.close(slave)
+    terminal = b""
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed its side
+                    break
+                if not chunk:
+                    break
+                terminal += chunk
+            elif child.poll() is not None:
+                break
+        code = child.wait(timeout=600)
+    finally:
+        os.close(master)
+    return code, out_path.read_text(), terminal
+
+
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_large_plan_shows_a_progress_bar_on_the_terminal_and_clears_it(tmp_path):
+    root = many_files(tmp_path / "big", 600)
+    code, stdout, terminal = plan_with_stderr_on_a_terminal(root, tmp_path)
+    assert code == 0, terminal
+    assert json.loads(stdout)["diagnoses"] == []  # stdout is the report alone
+    plain = ANSI.sub(b"", terminal).decode("utf-8")
+    assert "fixkit: analysing" in plain, terminal
+    assert re.search(r"\d+/601 files", plain) and "━" in plain, plain
+    # transient: once done the bar's line is erased and the cursor shown again
+    assert terminal.endswith(b"\x1b[2K") and b"\x1b[?25h" in terminal, terminal[-200:]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_small_plan_shows_no_progress_bar_even_on_a_terminal(tmp_path):
+    root = many_files(tmp_path / "small", 20)
+    code, stdout, terminal = plan_with_stderr_on_a_terminal(root, tmp_path)
+    assert code == 0 and json.loads(stdout)["diagnoses"] == []
+    assert terminal == b""
+
+
+def test_no_progress_bar_and_no_rich_when_stderr_is_not_a_terminal(tmp_path):
+    root = many_files(tmp_path / "big", 600)
+    result = fixkit("plan", str(root), "--format", "json", "--no-cache")
+    assert result.returncode == 0 and json.loads(result.stdout)["diagnoses"] == []
+    assert result.stderr == ""
+    # the bar costs nothing when it is not shown: rich is not even imported
+    report = tmp_path / "plan.json"
+    probe = (
+        "import sys\nfrom fixkit.cli import main\n"
+        f"code = main(['plan', {str(root)!r}, '--format', 'json', '--no-cache', '--output', {str(report)!r}])\n"
+        "print(code, sorted(m for m in sys.modules if m == 'rich' or m.startswith('rich.')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600)
+    assert done.stdout.strip() == "0 []", done.stdout + done.stderr
+    assert json.loads(report.read_text())["diagnoses"] == []

@@ -52,22 +52,57 @@ def _check_selection(patterns: tuple[str, ...], option: str) -> None:
 
 
 class _Progress:
-    """A one-line counter on stderr, only on a terminal and only for large projects."""
+    """A rich progress bar of the files analysed, on stderr: only when stderr is a terminal
+    and the project has at least PROGRESS_MIN_FILES files, and gone (transient) when the
+    plan is done, before the report is printed.  stdout is never touched, so machine
+    formats stay clean.  rich.progress is imported only when the bar is shown."""
 
     def __init__(self) -> None:
-        self.shown = False
+        self._bar = None  # rich.progress.Progress once shown
+        self._task = None
+        self._off = False
 
     def __call__(self, done: int, total: int) -> None:
-        if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        if self._off:
             return
-        self.shown = True
-        sys.stderr.write(f"\rfixkit: analysing {done}/{total} files")
-        sys.stderr.flush()
+        if self._bar is None:
+            if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+                self._off = True  # decided once: no isatty() call per update
+                return
+            if done >= total:
+                return  # every file's facts came from the cache: nothing to wait for
+            self._start(total)
+        # after the last file the rules still run: say so (the spinner keeps turning)
+        what = "fixkit: checking imports" if done >= total else "fixkit: analysing"
+        self._bar.update(self._task, completed=done, total=total, description=what)
+
+    def _start(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+        class Spinner(SpinnerColumn):
+            def render(self, task):  # rich stops a spinner when its task is complete
+                return self.spinner.render(task.get_time())
+
+        self._bar = Progress(
+            Spinner(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files"),
+            console=Console(file=sys.stderr),
+            transient=True,
+            # the bar must never take over stdout (a JSON report) or stderr's notes
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._task = self._bar.add_task("fixkit: analysing", total=total)
+        self._bar.start()
 
     def close(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        if self._bar is not None:
+            self._bar.stop()  # transient: the bar's lines are erased
+            self._bar = None
 
 
 def relax_garbage_collector() -> None:
