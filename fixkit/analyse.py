@@ -326,7 +326,8 @@ def analyse(
     notes: list[str] = []
     facts = collect_facts(project, use_cache=project.config.use_cache, progress=progress, notes=notes, known_shas=known_shas)
     analysis = Analysis(project=project, facts=facts, site_paths=tuple(str(p) for p in site_paths), notes=notes)
-    analysis.graph = build_graph(project, facts)
+    with paused_gc():  # edges and sets, no cycles: see `paused_gc`
+        analysis.graph = build_graph(project, facts)
     return analysis
 
 
