@@ -113,6 +113,10 @@ POOL_STOP_GRACE = 5.0  # seconds for the workers to finish their current item
 def _pool_worker_init(stop, collect: bool = True) -> None:
     global _POOL_STOP
     _POOL_STOP = stop
+    # What the worker inherited from the parent (every fact, the graph) lives as long as
+    # the worker: the collector need not walk it at each full collection of libcst's
+    # garbage.
+    gc.freeze()
     if not collect:
         gc.disable()  # see pool_map(acyclic=True)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
