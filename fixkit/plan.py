@@ -300,11 +300,17 @@ def compute_fixes(analysis: Analysis, diagnoses: list[Diagnosis], jobs: int | No
     the analysis instead of receiving a pickle of it."""
     import multiprocessing
     import os
+    from contextlib import nullcontext
+
+    from fixkit.cache import paused_gc
 
     global _FORKED
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if jobs <= 1 or len(diagnoses) < PARALLEL_FIXES or multiprocessing.get_start_method() != "fork":
-        return [_fix_with_questions(analysis, d) for d in diagnoses]
+        # A few fixes: their garbage (libcst trees) is little, and the collector would
+        # walk every fact of the project at each full collection.
+        with paused_gc() if len(diagnoses) < PARALLEL_FIXES else nullcontext():
+            return [_fix_with_questions(analysis, d) for d in diagnoses]
     from fixkit.analyse import pool_map
 
     from concurrent.futures.process import BrokenProcessPool
