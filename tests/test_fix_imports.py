@@ -4,6 +4,7 @@ the whole repair of the engarde sample: after the fixes the routers really impor
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import subprocess
 import sys
@@ -349,3 +350,84 @@ def test_similar_modules_agree_with_scoring_every_module(tmp_path: Path) -> None
         assert _similar_modules(analysis, wanted) == expected, wanted
         checked += bool(expected)
     assert checked >= 4
+
+
+# ------------------------------------------------------------------ a missing parent package
+
+
+def fixkit(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "fixkit", *args], capture_output=True, text=True, timeout=600)
+
+
+NO_PACKAGE = {  # no app/middleware/ and no app/auth/ at all: FK201 names the missing package
+    "app/__init__.py": "",
+    "app/core/__init__.py": "",
+    "app/core/security.py": 'def get_current_user():\n    return "user"\n\n\ndef require_admin():\n    return "admin"\n',
+    "app/routers/__init__.py": "",
+    "app/routers/agents_api.py": "from app.middleware.auth import get_current_user  # the auth dependency\n\nDEPENDS = get_current_user\n",
+    "app/routers/admin.py": "import app.middleware.roles\n\n\ndef guard():\n    return app.middleware.roles.require_admin()\n",
+}
+
+
+def test_a_missing_parent_package_is_repointed_by_plan_and_apply(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    write_files(root, NO_PACKAGE)
+    assert "No module named 'app.middleware'" in run_import(root, "app.routers.agents_api").stderr
+
+    proc = fixkit("plan", str(root), "--format", "json", "--no-cache", "--entry", "app.routers.*")
+    assert proc.returncode == 1, proc.stderr
+    [d] = [d for d in json.loads(proc.stdout)["diagnoses"] if d["code"] == "FK201"]
+    # The diagnosis is about what Python reports missing, and says what was imported under it.
+    assert d["module"] == d["symbol"] == "app.middleware"
+    assert d["message"] == (
+        "modules `app.middleware.auth`, `app.middleware.roles` do not exist: there is no package `app.middleware`; "
+        "imported by app.routers.admin, app.routers.agents_api"
+    )
+    fix = d["fix"]
+    assert fix is not None and fix["safety"] == "safe", d
+    assert fix["summary"] == (
+        "Import require_admin, get_current_user from app.core.security instead of app.middleware.roles, app.middleware.auth (in 2 files)"
+    )
+    assert "+from app.core.security import get_current_user  # the auth dependency" in fix["diff"]
+    text = fixkit("plan", str(root), "--no-cache", "--entry", "app.routers.*").stdout
+    assert "fix [safe] Import require_admin, get_current_user from app.core.security" in text
+
+    proc = fixkit("apply", str(root), "--yes", "--no-install", "--no-cache", "--entry", "app.routers.*", "--python", sys.executable)
+    assert "0/2 → 2/2 entry points import" in proc.stdout, proc.stdout + proc.stderr
+    assert (root / "app/routers/agents_api.py").read_text() == (
+        "from app.core.security import get_current_user  # the auth dependency\n\nDEPENDS = get_current_user\n"
+    )
+    assert not (root / "app/middleware").exists()  # repointed, not papered over with a package
+    script = "import app.routers.agents_api as a, app.routers.admin as b; print(a.DEPENDS(), b.guard())"
+    run = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert run.stdout.split() == ["user", "admin"], run.stderr
+
+
+def test_a_missing_parent_package_with_several_definers_needs_review(tmp_path: Path) -> None:
+    files = dict(NO_PACKAGE)
+    del files["app/routers/admin.py"]
+    files["app/services/__init__.py"] = ""
+    files["app/services/auth.py"] = 'def get_current_user():\n    return "service user"\n'
+    write_files(tmp_path, files)
+    diagnosis = missing_module("app/routers/agents_api.py", 1, "app.middleware")
+    fix = fix_missing_module(diagnosis, analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.REVIEW, fix
+    # app.services.auth resembles app.middleware.auth more than app.core.security does.
+    assert fix.summary == "Import get_current_user from app.services.auth instead of app.middleware.auth"
+    listed = [n.strip().split(":")[0] for n in fix.notes if n.startswith("  ")]
+    assert listed == ["app.services.auth", "app.core.security"], fix.notes
+    apply_fix(tmp_path, fix)
+    assert run_import(tmp_path, "app.routers.agents_api").returncode == 0
+
+
+def test_a_missing_parent_package_whose_names_exist_nowhere_is_manual_with_did_you_mean(tmp_path: Path) -> None:
+    files = dict(NO_PACKAGE)
+    files["app/routers/agents_api.py"] = "from app.middleware.auth import get_current_usr\n"
+    files["app/middlewares/__init__.py"] = ""
+    files["app/middlewares/auth.py"] = "X = 1\n"
+    write_files(tmp_path, files)
+    fix = fix_missing_module(missing_module("app/routers/agents_api.py", 1, "app.middleware"), analysed(tmp_path))
+    assert fix is not None and fix.safety is Safety.MANUAL and not fix.edits
+    assert fix.summary == "No first-party module defines get_current_usr; fix the import of app.middleware.auth by hand"
+    assert "did you mean get_current_user (defined in app.core.security)?" in fix.notes
+    assert "did you mean module app.middlewares.auth?" in fix.notes, fix.notes

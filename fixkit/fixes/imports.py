@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import difflib
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 import libcst as cst
@@ -209,9 +209,20 @@ def _still_imports(text: str, package: str | None, module: str, names: list[str]
     return False
 
 
-def _importing_files(diagnosis: Diagnosis, analysis: Analysis, module: str) -> list[str]:
+def _within(module: str, missing: str, submodules: bool) -> bool:
+    """Whether importing `module` needs `missing`: it is `missing` or, with `submodules`,
+    a module under it (`app.middleware.auth` needs the package `app.middleware`)."""
+    return module == missing or (submodules and module.startswith(missing + "."))
+
+
+def _importing_files(
+    diagnosis: Diagnosis, analysis: Analysis, module: str, *, unparsed: bool = False, submodules: bool = False
+) -> list[str]:
     """The diagnosed file and every other importer the diagnosis groups with it
-    (`related` locations, the `importers` datum), that really imports `module`."""
+    (`related` locations, the `importers` datum), that really imports `module` (or,
+    with `submodules`, a module under it).
+    A file with a syntax error (its imports recovered from the statements that parse)
+    cannot be rewritten: it is left out, or with `unparsed` it is all that is listed."""
     paths = [diagnosis.file, *(loc.file for loc in diagnosis.related)]
     for m in (diagnosis.datum("importers") or "").split():
         facts = analysis.facts_of(m)
@@ -220,24 +231,57 @@ def _importing_files(diagnosis: Diagnosis, analysis: Analysis, module: str) -> l
     out: list[str] = []
     for path in paths:
         facts = analysis.facts.get(path)
-        if path not in out and facts is not None and is_live(analysis, path) and any(i.module == module for i in facts.imports):
-            out.append(path)
+        if (
+            path not in out
+            and facts is not None
+            and is_live(analysis, path)
+            and any(_within(i.module, module, submodules) for i in facts.imports)
+        ):
+            if (facts.syntax_error is not None) is unparsed:
+                out.append(path)
     return out
+
+
+def _left_unparsed(fix: Fix | None, diagnosis: Diagnosis, analysis: Analysis, module: str, submodules: bool = False) -> Fix | None:
+    """`fix`, noting the importers of `module` it could not rewrite because they do not
+    parse; when there are only such importers, a manual fix that says so."""
+    unparsed = _importing_files(diagnosis, analysis, module, unparsed=True, submodules=submodules)
+    if not unparsed:
+        return fix
+    note = f"{', '.join(unparsed)} also import{'s' if len(unparsed) == 1 else ''} {module} but do{'es' if len(unparsed) == 1 else ''} not parse: plan again once the syntax is fixed"
+    if fix is None:
+        return Fix(f"Fix the syntax error of {', '.join(unparsed)} first, then its import of {module}", Safety.MANUAL, notes=(note,))
+    return replace(fix, notes=(*fix.notes, note))
 
 
 def _repoint(analysis: Analysis, wanted_module: str, names_by_file: dict[str, list[str]], what: str) -> Fix:
     """The shared body of FK201/FK202: choose a module for each name, rewrite every file."""
-    importers = {analysis.facts[path].module for path in names_by_file}
-    names: list[str] = []
-    for file_names in names_by_file.values():
-        names += [n for n in file_names if n not in names]
+    pairs = {path: [(wanted_module, name) for name in names] for path, names in names_by_file.items()}
+    return _repoint_from(analysis, wanted_module, pairs, what)
+
+
+def _repoint_from(analysis: Analysis, missing: str, wanted_by_file: dict[str, list[tuple[str, str]]], what: str) -> Fix:
+    """Choose a module for each (module, name) the files import, rewrite every file.
+
+    Each module is `missing` itself or, when `missing` is a package, a module under it
+    (`from app.middleware.auth import get_current_user` with no `app/middleware/`):
+    every import is repointed to where its names are really defined, as a direct one is."""
+    importers = {analysis.facts[path].module for path in wanted_by_file}
+    wanted: list[tuple[str, str]] = []
+    for file_wanted in wanted_by_file.values():
+        wanted += [pair for pair in file_wanted if pair not in wanted]
+    modules = list(dict.fromkeys(module for module, _ in wanted))
+    names = list(dict.fromkeys(name for _, name in wanted))
+    shown = ", ".join(modules)
     edges = module_level_edges(analysis)
     moves: list[Move] = []
     notes: list[str] = []
     unresolved: list[str] = []
+    unresolved_modules: list[str] = []
     safety = Safety.SAFE
-    for name in names:
-        candidates = rank_candidates(analysis, name, wanted_module, exclude={wanted_module, *importers}, siblings=names)
+    for wanted_module, name in wanted:
+        siblings = [n for m, n in wanted if m == wanted_module]
+        candidates = rank_candidates(analysis, name, wanted_module, exclude={wanted_module, *importers}, siblings=siblings)
         usable = []
         for candidate in candidates:
             cycles = [c for c in (creates_cycle(analysis, imp, candidate.module, edges) for imp in sorted(importers)) if c]
@@ -246,7 +290,8 @@ def _repoint(analysis: Analysis, wanted_module: str, names_by_file: dict[str, li
             else:
                 usable.append(candidate)
         if not usable:
-            unresolved.append(name)
+            unresolved += [name] if name not in unresolved else []
+            unresolved_modules += [wanted_module] if wanted_module not in unresolved_modules else []
             continue
         chosen = usable[0]
         moves.append(Move(wanted_module, name, chosen.module, name))
@@ -257,46 +302,51 @@ def _repoint(analysis: Analysis, wanted_module: str, names_by_file: dict[str, li
                 notes.append(f"  {candidate.module}: {'; '.join(candidate.reasons)}")
     if unresolved:
         hints = [hint for name in unresolved for hint in did_you_mean(analysis, name, None)]
-        hints += did_you_mean(analysis, None, wanted_module) if what == "module" else []
-        summary = f"No first-party module defines {', '.join(unresolved)}; fix the import of {wanted_module} by hand"
+        if what == "module":
+            hints += [hint for module in unresolved_modules for hint in did_you_mean(analysis, None, module) if hint not in hints]
+        summary = f"No first-party module defines {', '.join(unresolved)}; fix the import of {', '.join(unresolved_modules)} by hand"
         return Fix(summary, Safety.MANUAL, notes=tuple(notes + hints))
-    results = run_on_project(analysis.project, RepointImportsCommand, sorted(names_by_file), {"moves": [m.spec for m in moves]})
+    results = run_on_project(analysis.project, RepointImportsCommand, sorted(wanted_by_file), {"moves": [m.spec for m in moves]})
     edits, problems = edits_from(analysis.project, results.values())
-    unchanged = sorted(set(names_by_file) - {e.path for e in edits})
+    unchanged = sorted(set(wanted_by_file) - {e.path for e in edits})
     # A file that still imports what is missing (it also uses the module object itself,
     # `app.auth` passed around) would fail exactly as before: not a fix.
     left = sorted(
         path
         for path, result in results.items()
         if result.new_text is not None
-        and _still_imports(result.new_text, source_of(analysis.project, path).package, wanted_module, names if what == "name" else None)
+        and _still_imports(result.new_text, source_of(analysis.project, path).package, missing, names if what == "name" else None)
     )
     if problems or unchanged or left:
-        why = list(problems) + [f"{path}: no import of {wanted_module} the codemod could rewrite" for path in unchanged]
-        why += [f"{path}: still needs {wanted_module} itself after the rewrite (it uses the module object)" for path in left]
-        return Fix(f"Repoint the import of {wanted_module} by hand", Safety.MANUAL, notes=tuple(notes + why))
+        why = list(problems) + [f"{path}: no import of {shown} the codemod could rewrite" for path in unchanged]
+        why += [f"{path}: still needs {missing} itself after the rewrite (it uses the module object)" for path in left]
+        return Fix(f"Repoint the import of {shown} by hand", Safety.MANUAL, notes=tuple(notes + why))
     targets = sorted({m.new_module for m in moves})
-    summary = f"Import {', '.join(names)} from {', '.join(targets)} instead of {wanted_module}"
+    summary = f"Import {', '.join(names)} from {', '.join(targets)} instead of {shown}"
     if len(edits) > 1:
         summary += f" (in {len(edits)} files)"
     return Fix(summary, safety, edits=edits, notes=tuple(notes))
 
 
-def _names_wanted(analysis: Analysis, path: str, missing: str) -> list[str] | Fix:
-    """What one file takes from the missing module, or a manual Fix when that cannot be repointed."""
-    names: list[str] = []
+def _names_wanted(analysis: Analysis, path: str, missing: str) -> list[tuple[str, str]] | Fix:
+    """What one file takes from the missing module and the modules under it, as
+    (module, name) pairs, or a manual Fix when that cannot be repointed."""
+    wanted: list[tuple[str, str]] = []
+    imported: list[str] = []
     for imp in analysis.facts[path].imports:
-        if imp.module != missing:
+        if not _within(imp.module, missing, submodules=True):
             continue
+        imported += [imp.module] if imp.module not in imported else []
         if imp.star:
-            return Fix(f"Module {missing} does not exist; replace `from {missing} import *` in {path} by hand",
-                       Safety.MANUAL, notes=tuple(did_you_mean(analysis, None, missing)))  # fmt: skip
-        found = [n for n, _ in imp.names] if imp.is_from else sorted(_attributes_used(analysis, path, missing))
-        names += [n for n in found if n not in names]
-    if not names:
-        return Fix(f"Module {missing} does not exist and {path} uses nothing of it; remove `import {missing}`",
-                   Safety.MANUAL, notes=tuple(did_you_mean(analysis, None, missing)))  # fmt: skip
-    return names
+            return Fix(f"Module {imp.module} does not exist; replace `from {imp.module} import *` in {path} by hand",
+                       Safety.MANUAL, notes=tuple(did_you_mean(analysis, None, imp.module)))  # fmt: skip
+        found = [n for n, _ in imp.names] if imp.is_from else sorted(_attributes_used(analysis, path, imp.module))
+        wanted += [(imp.module, n) for n in found if (imp.module, n) not in wanted]
+    if not wanted:
+        shown = ", ".join(imported) or missing
+        hints = tuple(dict.fromkeys(h for m in imported or [missing] for h in did_you_mean(analysis, None, m)))
+        return Fix(f"Module {shown} does not exist and {path} uses nothing of it; remove `import {shown}`", Safety.MANUAL, notes=hints)
+    return wanted
 
 
 def fix_missing_module(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
@@ -305,7 +355,11 @@ def fix_missing_module(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
     facts = analysis.facts.get(diagnosis.file)
     if not missing or facts is None or not facts.module:
         return None
-    paths = _importing_files(diagnosis, analysis, missing)
+    # `from app.middleware.auth import x` with no app/middleware/ at all: the diagnosis
+    # names the package that is missing, the files import modules under it.
+    paths = _importing_files(diagnosis, analysis, missing, submodules=True)
+    if not paths and _importing_files(diagnosis, analysis, missing, unparsed=True, submodules=True):
+        return _left_unparsed(None, diagnosis, analysis, missing, submodules=True)
     if not paths:
         # `from app.services import session_service`: the missing module is a name of its parent.
         parent, _, child = missing.rpartition(".")
@@ -314,13 +368,14 @@ def fix_missing_module(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
             hints = did_you_mean(analysis, None, missing)
             return Fix(f"Module {missing} does not exist; fix the import by hand", Safety.MANUAL, notes=tuple(hints))
         return None
-    names_by_file: dict[str, list[str]] = {}
+    wanted_by_file: dict[str, list[tuple[str, str]]] = {}
     for path in paths:
         wanted = _names_wanted(analysis, path, missing)
         if isinstance(wanted, Fix):
             return wanted
-        names_by_file[path] = wanted
-    return _repoint(analysis, missing, names_by_file, "module")
+        wanted_by_file[path] = wanted
+    fix = _repoint_from(analysis, missing, wanted_by_file, "module")
+    return _left_unparsed(fix, diagnosis, analysis, missing, submodules=True)
 
 
 def fix_missing_name(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
@@ -336,9 +391,9 @@ def fix_missing_name(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
         if any(i.module == module and any(n == name for n, _ in i.names) for i in analysis.facts[path].imports)
     }
     if not names_by_file:
-        return None
+        return _left_unparsed(None, diagnosis, analysis, module)
     # A typo of a name the module does define becomes a rename (review) instead of a hint.
     typo = fix_typo(diagnosis, analysis, names_by_file)
     if typo is not None:
-        return typo
-    return _repoint(analysis, module, names_by_file, "name")
+        return _left_unparsed(typo, diagnosis, analysis, module)
+    return _left_unparsed(_repoint(analysis, module, names_by_file, "name"), diagnosis, analysis, module)

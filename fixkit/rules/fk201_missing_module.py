@@ -17,7 +17,10 @@ class MissingModule(Rule):
 Finds module-level, unguarded imports of a module of the project's own packages (`app.*`)
 that has no file and no package directory, and modules a literal router list names that do
 not exist.  A module that exists but does not parse is not missing (that is a syntax-error
-diagnosis); a directory without `__init__.py` is a namespace package and exists.
+diagnosis); a directory without `__init__.py` is a namespace package and exists.  When a
+parent package is missing too (`from app.middleware.auth import ...` with no
+`app/middleware/`), the diagnosis is about the first missing package, the one Python names
+in its `ModuleNotFoundError`, and its message says which modules under it were imported.
 """
     why = """
 The import raises `ModuleNotFoundError`, so the importing module and every entry point that
@@ -31,9 +34,13 @@ from app.services.auth_service import require_admin  # app/services/auth_service
 ```
 """
     fix_safety = """
-When exactly one first-party module defines every imported name, the fix repoints the
-import there (`review`: the module may have moved on purpose).  Otherwise it lists the
-candidates and is `manual`.
+Every import of the missing module (or of a module under a missing package) is repointed
+to the first-party module that really defines its names.  `safe` when exactly one module
+defines each name: the import then binds the very object it was written for.  `review`
+when several modules define one: the most plausible is chosen (path similarity, the other
+names of the same import) and every candidate is listed with its reasons.  `manual` when
+no module defines a name, or a file uses the module object itself or star-imports it: the
+fix suggests similar module paths and names (did you mean).
 """
     VALID = (
         Example({"app/mod.py": "from app.services import helper\n", "app/services/__init__.py": "", "app/services/helper.py": ""}),
@@ -58,6 +65,14 @@ candidates and is `manual`.
             {"app/a.py": "import app.gone\n", "app/b.py": "from app.gone import x\n"},
             expect=(("app/a.py", 1),),
             note="one root cause per missing module",
+        ),
+        Example(
+            {"app/__init__.py": "", "app/core/__init__.py": "",
+             "app/core/security.py": "def get_current_user():\n    return 'user'\n",
+             "app/routers/agents.py": "from app.middleware.auth import get_current_user\n\nDEP = get_current_user\n"},
+            expect=(("app/routers/agents.py", 1),),
+            fixed={"app/routers/agents.py": "from app.core.security import get_current_user\n\nDEP = get_current_user\n"},
+            note="no app/middleware/ at all: the import is repointed to where get_current_user is defined",
         ),
         Example(
             {"app/main.py": "import importlib\nROUTERS = ['a', 'b']\nfor name in ROUTERS:\n    try:\n        importlib.import_module(f'app.routers.{name}')\n    except Exception:\n        pass\n",
@@ -87,7 +102,7 @@ candidates and is `manual`.
                 Diagnosis(
                     code=self.code,
                     kind=self.kind,
-                    message=f"module `{module}` does not exist; imported by {', '.join(importers)}",
+                    message=f"{_what_is_missing(module, [i.module for _, i in group])}; imported by {', '.join(importers)}",
                     file=facts.path,
                     line=imp.line,
                     column=imp.column,
@@ -128,6 +143,17 @@ candidates and is `manual`.
 
     def fix(self, diagnosis, analysis):
         return call_fixer("imports", "fix_missing_module", diagnosis, analysis)
+
+
+def _what_is_missing(module: str, imported: list[str]) -> str:
+    """`module `a.b` does not exist`, or, when what the files import lies under the
+    missing package, those modules and the package they lack."""
+    wanted = sorted(set(imported))
+    if wanted == [module]:
+        return f"module `{module}` does not exist"
+    listed = ", ".join(f"`{m}`" for m in wanted)
+    verb = "does" if len(wanted) == 1 else "do"
+    return f"module{'s' if len(wanted) > 1 else ''} {listed} {verb} not exist: there is no package `{module}`"
 
 
 def first_missing(project, module: str, hooked: set[str] | None = None) -> str | None:
