@@ -131,6 +131,24 @@ def test_a_repairable_error_before_an_unrepairable_one_gives_no_text():
     assert result.remaining.message == "'(' was never closed"
 
 
+def test_the_repair_is_bounded_by_max_steps():
+    """Repair, re-parse, repeat — at most MAX_STEPS (50) times: a file with 60 errors is
+    not half-repaired (no text: it would not parse), one with 50 is repaired whole."""
+    from fixkit.repair import MAX_STEPS
+
+    assert MAX_STEPS == 50
+    sixty = "".join(f"print 'step {i}'\n" for i in range(60))
+    result = repair_source(sixty)
+    assert result.text is None and not result.repaired
+    assert len(result.steps) == MAX_STEPS and {s.code for s in result.steps} == {"FK408"}
+    assert result.remaining.line == MAX_STEPS + 1  # the first error the bound left
+    assert result.remaining_code is None  # stopped by the bound, not by an error no entry repairs
+    fifty = "".join(f"print 'step {i}'\n" for i in range(MAX_STEPS))
+    whole = repair_source(fifty)
+    assert whole.text == "".join(f"print('step {i}')\n" for i in range(MAX_STEPS)) and len(whole.steps) == MAX_STEPS
+    assert len(repair_source(sixty, max_steps=60).steps) == 60
+
+
 def test_tabs_inside_a_multi_line_string_are_data_and_stay():
     broken = 'if x:\n        a = 1\n\tb = """\n\tkept\n"""\n'
     assert repair_source(broken).text == 'if x:\n        a = 1\n        b = """\n\tkept\n"""\n'

@@ -5,6 +5,9 @@ fixes.  The rules' own examples run in tests/test_repair_rules.py."""
 from __future__ import annotations
 
 import codecs
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -194,3 +197,68 @@ def test_the_fix_is_computed_once_per_file_and_analysis(tmp_path):
     analysis = analyse(Config(root=tmp_path, use_cache=False))
     (diagnosis,) = ParameterOrder().find(analysis)
     assert fix_syntax_error(diagnosis, analysis) is fix_parameter_order(diagnosis, analysis)
+
+
+# --------------------------------------------------------------------------- FK499: outside the catalogue
+
+
+def fixkit(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "fixkit", *args], capture_output=True, text=True, timeout=600)
+
+
+UNREPAIRABLE = {
+    "app/__init__.py": "",
+    "app/routers/__init__.py": "",
+    "app/services/__init__.py": "",
+    "app/services/db.py": 'import os\n\n\ndef connect(url):\n    return {"url": url,\n            "opts": (1, 2}\n',
+    "app/services/legacy.py": b"# -*- coding: utf-8 -*-\nname = 'caf\xe9'\n",
+    "app/routers/users.py": "from app.services.db import connect\n\nCONN = connect\n",
+    "app/routers/admin.py": "from app.services import db\n",
+    "app/routers/reports.py": "import app.services.legacy\n",
+}
+
+
+def test_a_syntax_error_outside_the_catalogue_gets_a_manual_fix_in_the_plan(tmp_path):
+    root = tmp_path / "proj"
+    make_project(root, UNREPAIRABLE)
+    proc = fixkit("plan", str(root), "--format", "json", "--no-cache", "--entry", "app.routers.*")
+    assert proc.returncode == 1, proc.stderr
+    by_file = {d["file"]: d for d in json.loads(proc.stdout)["diagnoses"]}
+    assert sorted(by_file) == ["app/services/db.py", "app/services/legacy.py"]
+    db = by_file["app/services/db.py"]
+    assert (db["code"], db["line"], db["blocks"]) == ("FK499", 6, ["app.routers.admin", "app.routers.users"])
+    fix = db["fix"]
+    assert fix is not None and fix["safety"] == "manual" and fix["edits"] == [] and fix["diff"] in ("", None)
+    message = "closing parenthesis '}' does not match opening parenthesis '('"
+    assert fix["summary"] == f"app/services/db.py:6: {message} — a person must decide how to repair it"
+    assert fix["notes"][:3] == ['    6 |             "opts": (1, 2}', "      |                          ^", message]
+    assert "Brackets do not pair up" in fix["notes"][3]
+    legacy = by_file["app/services/legacy.py"]
+    assert legacy["code"] == "FK499" and legacy["blocks"] == ["app.routers.reports"]
+    assert legacy["fix"]["safety"] == "manual" and "re-save the file in the encoding it declares" in legacy["fix"]["notes"][-1]
+
+    text = fixkit("plan", str(root), "--no-cache", "--entry", "app.routers.*").stdout
+    assert "none" not in text.split("1. FK499")[0].split("│ 1 │")[1]  # the table's fix column
+    details = text.split("1. FK499 syntax-error  app/services/db.py:6:26\n")[1].split("\n\n")[0]
+    assert details.splitlines()[:7] == [
+        f"   syntax error: {message}",
+        "   blocks 2: admin, users",
+        f"   fix [manual] app/services/db.py:6: {message} — a person must",
+        "   decide how to repair it",
+        '     -     6 |             "opts": (1, 2}',
+        "     -       |                          ^",
+        f"     - {message}",
+    ], details
+
+
+def test_a_file_beyond_the_repair_bound_gets_a_manual_fix_that_says_so(tmp_path):
+    make_project(tmp_path, {"app/__init__.py": "", "app/m.py": "".join(f"print 'step {i}'\n" for i in range(60))})
+    analysis = analyse(Config(root=tmp_path, use_cache=False))
+    from fixkit.fixes.syntax import file_repair
+
+    fix = file_repair(analysis, "app/m.py").fix
+    assert fix.safety is Safety.MANUAL and fix.edits == ()
+    assert fix.summary.startswith("app/m.py:51: Missing parentheses in call to 'print'")
+    assert fix.notes[0].startswith("50 errors could be repaired, but the repair stops there")
+    assert fix.notes[1:3] == ("   51 | print 'step 50'", "      | ^")
+    assert "fixkit repairs up to 50 per file" in fix.notes[-1]

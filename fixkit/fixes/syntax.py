@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from fixkit.analysis import Analysis
 from fixkit.facts import FileFacts, SyntaxErrorFact
 from fixkit.model import Diagnosis, FileEdit, Fix, Safety, edit_between
-from fixkit.repair import RepairResult, repair_source, syntax_error_of
+from fixkit.repair import MAX_STEPS, RepairResult, repair_source, syntax_error_of
 from fixkit.repair.callsites import CallSite, Usage, decorator_usage, find_usage, rewrite_calls
 from fixkit.repair.catalogue import BY_CODE, repeated_keyword_values
 from fixkit.repair.params import Mode, ParameterRepair, default_policy
@@ -42,6 +42,19 @@ def fix_syntax_error(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
 
 
 def fix_parameter_order(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
+    return file_repair(analysis, diagnosis.file).fix
+
+
+def fix_unrepairable(diagnosis: Diagnosis, analysis: Analysis) -> Fix | None:
+    """FK499: a syntax error outside the catalogue, or a file Python cannot read.
+
+    The repair is tried all the same (it stops at the first error it has no entry
+    for), so the fix is the manual diagnosis `_manual_fix` builds: the line, a caret
+    under the column, the message and what a person must decide.  The entry points the
+    file blocks are the diagnosis' own (`blocks`), shown with it."""
+    facts = analysis.facts.get(diagnosis.file)
+    if facts is not None and facts.syntax_error is None and facts.read_error is not None:
+        return _unreadable_fix(diagnosis.file, facts.read_error)
     return file_repair(analysis, diagnosis.file).fix
 
 
@@ -373,20 +386,46 @@ def caret(source_line: str, column: int, line: int) -> tuple[str, str]:
 
 def _manual_fix(path: str, text: str, result: RepairResult, target: tuple[int, int]) -> Fix:
     err = result.remaining or SyntaxErrorFact(message="syntax error", line=1, column=0)
-    lines = [l.rstrip("\r\n") for l in Source(text if not result.steps else result.steps[-1].text).lines]
+    current = text if not result.steps else result.steps[-1].text
+    lines = [l.rstrip("\r\n") for l in Source(current).lines]
+    if "null bytes" in err.message and "\x00" in current:
+        # Python names no place for a NUL byte: point at the first one, shown as ␀.
+        before = current[: current.index("\x00")]
+        err = SyntaxErrorFact(message=err.message, line=before.count("\n") + 1, column=len(before) - (before.rfind("\n") + 1))
+        lines = [l.replace("\x00", "\u2400") for l in lines]
     source_line = lines[err.line - 1] if 0 < err.line <= len(lines) else err.text
     notes: list[str] = []
-    if result.steps:
+    bounded = len(result.steps) >= MAX_STEPS
+    if bounded:
+        notes.append(
+            f"{len(result.steps)} errors could be repaired, but the repair stops there (a bound against repairs that "
+            "never end) and the file has more; nothing is written, since it would still not parse. The first left:"
+        )
+    elif result.steps:
         notes.append(f"{len(result.steps)} earlier error(s) could be repaired; this one stops the repair:")
         notes.extend(f"  line {s.line}: {s.description}" for s in result.steps)
     notes.extend(caret(source_line, err.column, err.line))
     notes.append(f"{err.message}")
-    notes.append(_what_to_decide(result, err, text if not result.steps else result.steps[-1].text, target))
+    if bounded:
+        notes.append(f"Repair some of these errors by hand (or split the file), then plan again: fixkit repairs up to {MAX_STEPS} per file.")
+    else:
+        notes.append(_what_to_decide(result, err, current, target))
     return Fix(
         summary=f"{path}:{err.line}: {err.message} — a person must decide how to repair it",
         safety=Safety.MANUAL,
         notes=tuple(notes),
     )
+
+
+def _unreadable_fix(path: str, error: str) -> Fix:
+    if error.startswith("cannot decode"):
+        decide = ("Python reads source as UTF-8 unless a coding comment (PEP 263) on line 1 or 2 says otherwise: "
+                  "re-save the file in the encoding it declares, or declare the encoding it is really in.")  # fmt: skip
+    elif error.startswith("too deeply nested"):
+        decide = "Python's compiler refuses nesting this deep: split the expression into named parts."
+    else:
+        decide = "Python cannot read it as a module: make it a readable Python file, or remove it if it is not meant to be imported."
+    return Fix(summary=f"{path}: {error} — a person must decide how to repair it", safety=Safety.MANUAL, notes=(error, decide))
 
 
 def _what_to_decide(result: RepairResult, err: SyntaxErrorFact, text: str, target: tuple[int, int]) -> str:
@@ -404,4 +443,13 @@ def _what_to_decide(result: RepairResult, err: SyntaxErrorFact, text: str, targe
         return "Rewrite the Python 2 print statement as a call; `print >>f, x` becomes `print(x, file=f)`."
     if code in BY_CODE:
         return f"{BY_CODE[code].name}: the repair did not lead to code that parses; repair it by hand."
+    message = err.message
+    if "null bytes" in message:
+        return "Python source cannot hold a NUL byte: remove it (a binary or truncated file saved under a .py name?)."
+    if "was never closed" in message or "does not match opening parenthesis" in message or message.startswith("unmatched"):
+        return "Brackets do not pair up: decide where the expression is meant to end and close (or remove) the bracket there."
+    if message.startswith("unterminated"):
+        return "A string is never closed: decide where it is meant to end and close it there."
+    if "only supported in Python" in message:
+        return "The code needs a newer Python than the project supports (requires-python, target-version): raise that minimum, or write it without the newer syntax."
     return "No mechanical repair is known for this error."

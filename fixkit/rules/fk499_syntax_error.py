@@ -26,13 +26,18 @@ that imports it: one error takes every entry point importing it down.
 """
     example = """
 ```python
-# app/services/oauth_manager.py, line 404
-"scopes": ["employee:all"]     # a missing comma on the line before
+# app/services/db.py, line 6: no catalogued repair knows which bracket was meant
+    "opts": (1, 2}     # closing parenthesis '}' does not match opening parenthesis '('
 ```
+A missing comma, a parameter order, a Python 2 `print` and the other mechanical errors
+have rules of their own (FK401-FK413), which repair them.
 """
     fix_safety = """
-No automatic fix for an arbitrary syntax error: the diagnosis shows the line and what the
-parser expected (`manual`).
+`manual`: no catalogued repair knows the error (or the file cannot be read), so the
+fix changes nothing and says what a person must decide: the line with a caret under the
+column, Python's message, and a hint where the message tells enough (unmatched brackets,
+an unterminated string, a NUL byte, an undecodable file).  The entry points the file
+blocks are listed with the diagnosis.
 """
     VALID = (Example("x = 1\n"), Example({"app/mod.py": "x = 1\n", "scripts/tool-x.py": "x = 1\n"}))
     INVALID = (
@@ -80,6 +85,12 @@ parser expected (`manual`).
                     )
                 )
         return out
+
+
+    def fix(self, diagnosis, analysis):
+        from fixkit.fixes.syntax import fix_unrepairable
+
+        return fix_unrepairable(diagnosis, analysis)
 
 
 def _claimed_by_earlier_rules(analysis) -> set[str]:
