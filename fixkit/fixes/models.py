@@ -75,7 +75,7 @@ def _choose(diagnosis: Diagnosis, analysis: Analysis, live: list[_Definition]) -
             module, _, cls = configured[name].partition(":")
             for d in live:
                 if d.module == module and (not cls or d.model.name == cls):
-                    return d, f"configured canonical for {name}"
+                    return d, f"chosen by --canonical / [tool.fixkit] canonical {name} = {configured[name]!r}"
             return None, f"the configured canonical {configured[name]} for {name} is not one of the definitions"
     suggested = diagnosis.datum("canonical")
     best = max(

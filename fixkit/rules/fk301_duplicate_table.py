@@ -67,10 +67,13 @@ class PredictiveModel(Base):            # raises when both are imported
 ```
 """
     fix_safety = """
-The fix keeps one definition (the most complete one, or the one `--canonical` /
-`[tool.fixkit] canonical` names), deletes the others and repoints their importers; it is
-`review` because columns only the deleted copies had are dropped (they are listed in the
-notes).  Never `extend_existing=True`.
+The fix keeps one definition (the one `--canonical` / `[tool.fixkit] canonical` names, else
+the most complete one; the message says which and why), deletes the others and repoints
+their importers.  `safe` when the deleted copies have nothing the kept one lacks; `review`
+when a deleted copy has columns, relationships or constraints the kept one lacks (they
+are listed in the notes) or is a class of another name; `manual` when the configured
+canonical is none of the definitions or the rewrite would close an import cycle.  Never
+`extend_existing=True`.
 """
     VALID = (
         Example({"app/db.py": BASE, "app/a.py": "from app.db import Base\nfrom sqlalchemy import Column, Integer\n\nclass A(Base):\n    __tablename__ = 'a'\n    id = Column(Integer, primary_key=True)\n",
@@ -139,7 +142,7 @@ notes).  Never `extend_existing=True`.
             blocks = graph.entries_of(twice)
             raising = self._raising(analysis, live, blocks)
             facts, model = raising
-            canonical = self._canonical(live, canonical_cfg)
+            canonical, chosen_by = self._canonical(live, canonical_cfg, first=model.name)
             related = tuple(
                 Location(f.path, m.line, 0, note=f"{m.name}: {_describe(m)}" + ("" if is_live else " (dead copy)"))
                 for f, m, is_live in sorted(defs, key=lambda t: (t[0].path, t[1].line))
@@ -153,7 +156,7 @@ notes).  Never `extend_existing=True`.
                     message=(
                         f"table `{table}` is defined {len(defs)} times on {identity.replace(':', '.')}"
                         f" ({len(live)} imported, {len(defs) - len(live)} dead); "
-                        f"most complete: {canonical[1].name} in {canonical[0].module}"
+                        f"{chosen_by}"
                     ),
                     file=facts.path,
                     line=model.line,
@@ -174,11 +177,24 @@ notes).  Never `extend_existing=True`.
         return out
 
     @staticmethod
-    def _canonical(live, configured):
-        for f, m in live:
-            if configured.get(m.name) == f.module:
-                return f, m
-        return max(live, key=lambda t: (t[1].completeness, -len(t[0].path), t[0].path))
+    def _canonical(live, configured, first: str = ""):
+        """The definition to keep and why: the one `--canonical` / `[tool.fixkit] canonical`
+        names (`Name = "module"` or `"module:Class"`; looked up as the fix does: the
+        diagnosed class first), else the most complete."""
+        for name in dict.fromkeys([first, *sorted({m.name for _, m in live})]):
+            if name not in configured:
+                continue
+            module, _, cls = configured[name].partition(":")
+            for f, m in live:
+                if f.module == module and (not cls or m.name == cls):
+                    return (f, m), f"keep {m.name} in {f.module} (chosen by --canonical / [tool.fixkit] canonical)"
+            best = max(live, key=lambda t: (t[1].completeness, -len(t[0].path), t[0].path))
+            return best, (
+                f"the canonical {name} = {configured[name]!r} (--canonical / [tool.fixkit] canonical) is none of "
+                f"the definitions; the most complete is {best[1].name} in {best[0].module}"
+            )
+        best = max(live, key=lambda t: (t[1].completeness, -len(t[0].path), t[0].path))
+        return best, f"keep {best[1].name} in {best[0].module} (the most complete: {_describe(best[1])})"
 
     @staticmethod
     def _raising(analysis, live, blocks):
