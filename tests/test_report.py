@@ -69,7 +69,15 @@ def test_report_states_before_after_causes_fixes_and_next_actions(tmp_path):
     assert text.index("### FK301") < text.index("### FK101")
     assert "**Blast radius:** 5 entry points: `app.dup`, `a2`, `a3`, `a4`, `a5`" in text
     assert "- ✅ **FK401** make parameters keyword-only — `app/x.py`" in text
-    assert "entry points it blocked that import now: 0/1" in text  # declared, not installed yet
+    # Declared but not installed: not fixed. It is listed with what remains, with its next action.
+    fixed = text.split("## 3. What Was Fixed")[1].split("## 4. What Remains")[0]
+    remains = text.split("## 4. What Remains")[1]
+    assert "FK101" not in fixed and "bleach" not in fixed
+    assert (
+        "- ⏳ **FK101** declare bleach>=6.0 — `pyproject.toml`: applied by the last `fixkit apply`, but the dependency "
+        "it declared is not installed yet; next: install it: `pip install 'bleach>=6.0'` (or `fixkit apply --install`)"
+    ) in remains
+    assert "- **Fixes applied:** 2 (1 not effective yet, see What Remains; 1 rolled back because verification got worse)" in text
     assert "rolled back: rename thing — verification got worse" in text
     assert "| P1 | FK301 duplicate-model" in text  # blocks five
     assert "pip install 'bleach>=6.0'" in text
@@ -86,3 +94,28 @@ def test_priorities_and_next_actions():
     assert next_action(rec("missing-name", [], {"summary": "WorkflowEngin → WorkflowEngine?", "safety": "manual", "distribution": None, "notes": ["did you mean WorkflowEngine"]})).startswith("decide by hand")
     assert "fixkit resolve dagger" in next_action(rec("missing-dependency", []))
     assert "`f.py:3`" in next_action(rec("runtime-error", []))
+
+
+
+def test_a_dependency_declared_but_not_installed_is_not_reported_fixed(tmp_path):
+    """The real sequence: `apply --no-install` declares bleach, the routers still fail; the
+    report lists it under What Remains with `pip install`, and under What Was Fixed only once
+    the package is there (its cause gone)."""
+    plan = _project(tmp_path)
+    dep = plan.diagnoses[1]
+    items = verify_entry_points(tmp_path, [e.module for e in plan.entry_points], python=sys.executable)
+    items, fk901 = explain_failures(items, plan, {e.module: e.file for e in plan.entry_points})
+    now = VerifyResult(tuple(items), tuple(fk901)).to_dict()
+    applied = [{"id": dep.id, "code": "FK101", "summary": "declare bleach>=6.0", "files": ["pyproject.toml"]}]
+    common = dict(project="demo", now=now, causes_before=[diagnosis_record(d) for d in plan.diagnoses], applied=applied)
+
+    text = render(remaining=[diagnosis_record(d) for d in plan.diagnoses], **common)
+    fixed = text.split("## 3. What Was Fixed")[1].split("## 4. What Remains")[0]
+    assert "✅" not in fixed and "Nothing is fixed yet" in fixed
+    assert "- ⏳ **FK101** declare bleach>=6.0" in text.split("## 4. What Remains")[1]
+    assert "| P2 | FK101 missing-dependency `app/pkg.py:1`" in text
+
+    # Installed (the plan no longer finds the cause): now it is fixed.
+    text = render(remaining=[diagnosis_record(plan.diagnoses[0])], **common)
+    assert "- ✅ **FK101** declare bleach>=6.0 — `pyproject.toml`" in text.split("## 3. What Was Fixed")[1].split("## 4.")[0]
+    assert "⏳" not in text

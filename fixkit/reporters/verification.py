@@ -128,6 +128,11 @@ def render(
     route_blockers = [d for c in (routes or {}).get("expected", []) if not c["registered"] for d in c["diagnoses"]]
     missing_routes = [c for c in (routes or {}).get("expected", []) if not c["registered"]]
     db = now.get("database") or None
+    # A fix applied whose cause is still found is not a fix yet: a dependency declared
+    # but not installed still blocks every entry point it blocked.
+    still_found = {r["id"]: r for r in remaining_all}
+    pending = [f for f in applied if f.get("id") in still_found]
+    fixed = [f for f in applied if f.get("id") not in still_found]
 
     out: list[str] = []
     w = out.append
@@ -167,7 +172,9 @@ def render(
     w(f"- **Failing now:** {total - loaded}")
     if causes_before is not None:
         w(f"- **Root causes found before the fixes:** {len(causes_before)}")
-    w(f"- **Fixes applied:** {len(applied)}" + (f" ({len(rolled_back)} rolled back because verification got worse)" if rolled_back else ""))
+    extra = [f"{len(pending)} not effective yet, see What Remains"] if pending else []
+    extra += [f"{len(rolled_back)} rolled back because verification got worse"] if rolled_back else []
+    w(f"- **Fixes applied:** {len(applied)}" + (f" ({'; '.join(extra)})" if extra else ""))
     if installed:
         w(f"- **Distributions installed:** {', '.join(installed)}")
     w(f"- **Root causes remaining:** {len(remaining_all)}")
@@ -217,9 +224,11 @@ def render(
     w("")
     if not applied:
         w("Nothing has been applied yet (run `fixkit apply`).")
+    elif not fixed:
+        w(f"Nothing is fixed yet: the cause of every fix applied is still found ({len(pending)}, listed under What Remains).")
     by_id = {r["id"]: r for r in causes_before or ()}
     now_ok = {i["module"] for i in now["items"] if i["ok"]}
-    for fix in applied:
+    for fix in fixed:
         files = ", ".join(f"`{f}`" for f in fix.get("files") or [])
         w(f"- ✅ **{fix.get('code', '')}** {fix['summary']}" + (f" — {files}" if files else ""))
         cause = by_id.get(fix.get("id", ""))
@@ -238,6 +247,15 @@ def render(
     if not remaining_all:
         w("Nothing: every root cause is fixed.")
     else:
+        applied_for = {f["id"]: f for f in pending}
+        for rec in remaining_all:
+            fix = applied_for.get(rec["id"])
+            if fix is not None:
+                files = ", ".join(f"`{f}`" for f in fix.get("files") or [])
+                w(f"- ⏳ **{fix.get('code', '')}** {fix['summary']}" + (f" — {files}" if files else "")
+                  + f": applied by the last `fixkit apply`, {_not_yet(rec)}; next: {next_action(rec)}")  # fmt: skip
+        if pending:
+            w("")
         w("| Priority | Cause | Blocks | Next action |")
         w("|---|---|---|---|")
         ranked = sorted(remaining_all, key=lambda r: (priority(r, route_blockers), -len(r.get("blocks") or ()), r["file"], r["line"]))
@@ -293,6 +311,12 @@ def render(
     w("")
     w("*Produced by fixkit; nothing in this report is estimated.*")
     return "\n".join(out) + "\n"
+
+
+def _not_yet(rec: Mapping[str, Any]) -> str:
+    if rec["kind"] == "missing-dependency":
+        return "but the dependency it declared is not installed yet"
+    return "but the cause is still found"
 
 
 def _rate(v: Mapping[str, Any]) -> str:
