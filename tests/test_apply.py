@@ -348,3 +348,39 @@ def test_an_unwritable_directory_is_a_one_line_error_and_undo_restores_what_was_
     undo(tmp_path)
     assert (tmp_path / "a/first.py").read_text() == "import old\n"
     assert (tmp_path / "b/second.py").read_text() == "import old\n"
+
+
+# --------------------------------------------------------------------------- a syntax repair, then a codemod, on one file
+
+
+def test_a_syntax_repair_and_an_import_repoint_of_one_file_are_both_applied(tmp_path):
+    """FK401 (parameter order, repaired on parso's tree) and FK201 (a libcst codemod,
+    which cannot parse the file before the repair) in the same file: `fixkit apply`
+    repairs first, plans again on the repaired text, then repoints the import."""
+    router = (
+        "from app.middleware.auth import get_current_user  # no app/middleware/ at all\n\n\n"
+        "def list_agents(limit=10, user):\n    return [user, limit]\n\n\nAGENTS = list_agents(user=get_current_user())\n"
+    )
+    write(tmp_path, "app/__init__.py", "")
+    write(tmp_path, "app/core/__init__.py", "")
+    write(tmp_path, "app/core/security.py", 'def get_current_user():\n    return "user"\n')
+    write(tmp_path, "app/routers/__init__.py", "")
+    write(tmp_path, "app/routers/agents.py", router)
+    before = snapshot(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "fixkit", "apply", str(tmp_path), "--yes", "--no-install", "--no-cache",
+         "--entry", "app.routers.*", "--python", sys.executable],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "fixed FK401 app/routers/agents.py:4" in proc.stdout and "fixed FK201 app/routers/agents.py:1" in proc.stdout
+    assert "0/1 → 1/1 entry points import" in proc.stdout
+    assert (tmp_path / "app/routers/agents.py").read_text() == (
+        "from app.core.security import get_current_user  # no app/middleware/ at all\n\n\n"
+        "def list_agents(limit=10, *, user):\n    return [user, limit]\n\n\nAGENTS = list_agents(user=get_current_user())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", "import app.routers.agents as m; print(m.AGENTS)"],
+                         cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+    assert run.stdout.strip() == "['user', 10]", run.stderr
+    undo(tmp_path)
+    assert snapshot(tmp_path) == before

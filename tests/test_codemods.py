@@ -158,6 +158,75 @@ def test_libcst_cli_runs_the_commands_through_the_yaml(tmp_path: Path) -> None:
     assert "columns = 3" in (models / "analytics_models.py").read_text()
 
 
+def _libcst_codemod(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """libcst's own CLI, run from `root` (which holds a copy of this repository's yaml)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", *args, "--no-format", "--hide-progress", "-j", "1"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_libcst_cli_runs_repoint_imports_through_the_yaml(tmp_path: Path) -> None:
+    shutil.copy(REPO / ".libcst.codemod.yaml", tmp_path / ".libcst.codemod.yaml")
+    for rel, text in {
+        "app/__init__.py": "",
+        "app/core/__init__.py": "",
+        "app/core/security.py": "def get_current_user():\n    return 'user'\n\n\ndef require_admin():\n    return 'admin'\n",
+        "app/routers/__init__.py": "",
+        "app/routers/agents_api.py": (
+            "from app.middleware.auth import (\n    get_current_user,  # the auth dependency\n    oauth_scheme,\n)\n\n"
+            "DEPENDS = get_current_user\n"
+        ),
+        "app/routers/admin.py": "import app.middleware.auth\n\n\ndef guard():\n    return app.middleware.auth.require_admin()\n",
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    moves = ("--move", "app.middleware.auth:get_current_user=app.core.security",
+             "--move", "app.middleware.auth:require_admin=app.core.security")  # fmt: skip
+    proc = _libcst_codemod(tmp_path, "repoint_imports.RepointImportsCommand", *moves, "app/routers")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "app/routers/agents_api.py").read_text() == (
+        "from app.middleware.auth import (\n    oauth_scheme,\n)\nfrom app.core.security import get_current_user\n\n"
+        "DEPENDS = get_current_user\n"
+    )
+    assert (tmp_path / "app/routers/admin.py").read_text() == (
+        "from app.core.security import require_admin\n\n\ndef guard():\n    return require_admin()\n"
+    )
+    # admin no longer needs the missing package: it imports for real.
+    run = subprocess.run([sys.executable, "-c", "import app.routers.admin as a; print(a.guard())"],
+                         cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+    assert run.stdout.strip() == "admin", run.stderr
+
+
+def test_libcst_cli_runs_move_definitions_through_the_yaml(tmp_path: Path) -> None:
+    shutil.copy(REPO / ".libcst.codemod.yaml", tmp_path / ".libcst.codemod.yaml")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/helpers.py").write_text(
+        "import json\n\nfrom .util import slug\n\n\ndef dump(x):\n    return json.dumps(slug(x))\n\n\ndef shared():\n    return 0\n"
+    )
+    (tmp_path / "app/helpers").mkdir()
+    (tmp_path / "app/helpers/__init__.py").write_text("def shared():\n    return 1\n")
+    (tmp_path / "app/util.py").write_text("def slug(x):\n    return str(x).lower()\n")
+    args = ("shadowed_module.MoveDefinitionsCommand", "--source-file", "app/helpers.py", "--source-module", "app.helpers",
+            "--name", "dump", "--name", "shared", "app/helpers/__init__.py")  # fmt: skip
+    proc = _libcst_codemod(tmp_path, *args)
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "app/helpers/__init__.py").read_text()
+    assert text == (
+        "import json\nfrom app.util import slug\n\ndef shared():\n    return 1\n\n\n"
+        "# Moved here from app/helpers.py, which this package shadows (it was never imported).\n"
+        "def dump(x):\n    return json.dumps(slug(x))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", "from app.helpers import dump, shared; print(dump('AB'), shared())"],
+                         cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+    assert run.stdout.split() == ['"ab"', "1"], run.stderr
+    # idempotent through the CLI too: a second run changes nothing
+    assert _libcst_codemod(tmp_path, *args).returncode == 0
+    assert (tmp_path / "app/helpers/__init__.py").read_text() == text
+
+
 # ------------------------------------------------------------------ property: bindings
 
 
