@@ -291,16 +291,23 @@ def module_name_of(path: str, source_roots: tuple[str, ...]) -> str | None:
     return None
 
 
+def _table_at(pyproject: dict, *keys: str) -> dict:
+    """The table at `keys` (`"tool", "setuptools"`), {} when a level is missing or is not a
+    table: the analysed project's own pyproject.toml may hold anything, and a value of the
+    wrong type is as good as absent for finding its modules."""
+    value: object = pyproject
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def _source_roots(root: Path, pyproject: dict) -> tuple[str, ...]:
     """`src` (src layout) or what setuptools' `packages.find.where` names, then the root."""
     roots: list[str] = []
-    where = pyproject.get("tool", {}).get("setuptools", {}).get("packages", {})
-    if isinstance(where, dict):
-        find = where.get("find", {})
-        if isinstance(find, dict):
-            for w in find.get("where", []) or []:
-                if isinstance(w, str) and w.strip("./") and (root / w).is_dir():
-                    roots.append(w.strip("/").removeprefix("./"))
+    where = _table_at(pyproject, "tool", "setuptools", "packages", "find").get("where", [])
+    for w in [where] if isinstance(where, str) else where if isinstance(where, list) else []:
+        if isinstance(w, str) and w.strip("./") and (root / w).is_dir():
+            roots.append(w.strip("/").removeprefix("./"))
     if (root / "src").is_dir() and not (root / "src" / "__init__.py").exists() and "src" not in roots:
         roots.append("src")
     roots.append("")
@@ -308,14 +315,12 @@ def _source_roots(root: Path, pyproject: dict) -> tuple[str, ...]:
 
 
 def _script_modules(pyproject: dict) -> tuple[str, ...]:
-    scripts = pyproject.get("project", {}).get("scripts", {})
     out = []
-    if isinstance(scripts, dict):
-        for target in scripts.values():
-            if isinstance(target, str):
-                module = target.split(":", 1)[0].strip()
-                if module:
-                    out.append(module)
+    for target in _table_at(pyproject, "project", "scripts").values():
+        if isinstance(target, str):
+            module = target.split(":", 1)[0].strip()
+            if module:
+                out.append(module)
     return tuple(sorted(set(out)))
 
 
@@ -458,7 +463,7 @@ def discover(config: Config) -> Project:
     if config.target_version:
         target = parse_version(config.target_version, "target-version")
     else:
-        requires = pyproject.get("project", {}).get("requires-python")
+        requires = _table_at(pyproject, "project").get("requires-python")
         target = requires_python_floor(requires) if isinstance(requires, str) else None
         if target is None:
             target = interpreter_version(python)

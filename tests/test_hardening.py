@@ -97,6 +97,10 @@ def test_plan_survives_hostile_input(builder, tmp_path):
             assert any(e.blocks in d["blocks"] for d in hits), (e, hits)
     for entry in case.blocked:
         assert entry in blocked_entry_points(plan), f"{entry} imports statically but fails at run time"
+    if case.fix:
+        file, safety, notes = case.fix
+        fixes = [d["fix"] for d in find(plan, None, file) if d["fix"]]
+        assert any(f["safety"] == safety and all(any(note in n for n in f["notes"]) for note in notes) for f in fixes), (case.fix, fixes)
     everything = proc.stdout + proc.stderr
     for name in case.mentioned:
         assert name in everything, f"{name} is not mentioned"
@@ -182,6 +186,8 @@ def _make_plan(root: Path):
 
 
 API_CASES = [pytest.param(b, id=b.__name__.removeprefix("build_")) for b in (
+    builders.build_dependencies_hold_a_number,
+    builders.build_other_declarations_of_the_wrong_type,
     builders.build_not_utf8_without_coding,
     builders.build_nul_bytes,
     builders.build_deep_nesting,
@@ -208,3 +214,76 @@ def test_make_plan_refuses_a_missing_root(tmp_path):
 
     with pytest.raises(FixkitError):
         _make_plan(tmp_path / "nope")
+
+
+# ----------------------------------------------------------------------------- pyproject.toml values
+
+
+@pytest.mark.parametrize("toml,key", [
+    ('[tool.fixkit]\npython = 3\n', "python"),
+    ('[tool.fixkit]\nexclude = ["legacy/**", 3]\n', "exclude"),
+    ('[tool.fixkit]\ncanonical = { PredictiveModel = 1 }\n', "canonical"),
+    ('[tool.fixkit]\nmapping = ["corp"]\n', "mapping"),
+    ('[tool.fixkit]\nselect = 101\n', "select"),
+    ('[tool.fixkit]\nentry-points = true\n', "entry-points"),
+    ('[tool.fixkit]\ntarget-version = 3.11\n', "target-version"),
+    ('[tool.fixkit]\nignored = ["FK203"]\n', "ignored"),
+    ('[tool]\nfixkit = ["x"]\n', "[tool.fixkit]"),
+    ('tool = "fixkit"\n', "tool"),
+])
+def test_fixkit_settings_of_the_wrong_type_are_refused(tmp_path, toml, key):
+    """fixkit's own settings: a wrong value is a one-line error naming the file and the key."""
+    from fixkit.config import load_config
+    from fixkit.errors import FixkitError
+
+    (tmp_path / "pyproject.toml").write_text(toml)
+    with pytest.raises(FixkitError) as info:
+        load_config(tmp_path)
+    message = str(info.value)
+    assert "\n" not in message and key in message and str(tmp_path / "pyproject.toml") in message, message
+
+
+def test_a_skipped_declaration_leaves_the_others_read(tmp_path):
+    """The analysed project's declarations: a badly typed one is skipped with one line
+    saying so; the others are still found, read and chosen."""
+    from fixkit.deps.declarations import Declaration, choose_declaration, declaration_problems, find_declarations, where_declared
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\ndependencies = ["fastapi"]\n\n[project.optional-dependencies]\ntest = ["pytest"]\ndocs = "sphinx"\n'
+        '\n[dependency-groups]\ndev = 5\nlint = ["ruff", {include-group = "test"}]\n'
+    )
+    assert find_declarations(tmp_path) == [
+        Declaration("pyproject.toml", "pep621"),
+        Declaration("pyproject.toml", "pep621-optional", "test"),
+        Declaration("pyproject.toml", "dependency-group", "lint"),
+    ]
+    assert where_declared(tmp_path, "FastAPI") == [Declaration("pyproject.toml", "pep621")]
+    assert where_declared(tmp_path, "ruff") == [Declaration("pyproject.toml", "dependency-group", "lint")]
+    assert choose_declaration(tmp_path, "tests/test_shop.py") == Declaration("pyproject.toml", "pep621-optional", "test")
+    assert declaration_problems(tmp_path) == [
+        "pyproject.toml [project.optional-dependencies] docs must be an array of strings, not a string: skipped",
+        "pyproject.toml [dependency-groups] dev must be an array of strings and tables, not an integer: skipped",
+    ]
+
+
+@pytest.mark.parametrize("toml", [
+    "project = 5\n",
+    '[project]\nname = "x"\ndependencies = "fastapi"\n',
+    '[project]\nname = "x"\ndynamic = "dependencies"\n',
+    '[project]\nname = "x"\ndynamic = ["dependencies"]\n\n[tool.setuptools.dynamic]\ndependencies = {file = 3}\n',
+    '[tool.poetry]\nname = "x"\ndependencies = ["fastapi"]\n',
+    "[tool]\npoetry = 3\n",
+])
+def test_an_unreadable_main_declaration_is_left_to_a_person(tmp_path, toml):
+    """Where the project's main dependencies are declared but cannot be read, a new one is
+    not put in another file (a new requirements.txt nothing reads): the fix is manual and
+    says what to correct."""
+    from fixkit.deps.declarations import DeclarationError, choose_declaration, declaration_problems
+
+    (tmp_path / "pyproject.toml").write_text(toml)
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    problems = declaration_problems(tmp_path)
+    assert len(problems) == 1, problems
+    with pytest.raises(DeclarationError) as info:
+        choose_declaration(tmp_path, "app/main.py")
+    assert str(info.value).startswith(problems[0].removesuffix(": skipped")) and "correct it" in str(info.value)

@@ -95,6 +95,157 @@ def _load_toml(path: Path) -> dict:
         return {}
 
 
+def _toml_type(value: object) -> str:
+    from fixkit.config import toml_type
+
+    return toml_type(value)
+
+
+class _Found:
+    """What `find_declarations` found, what it had to skip and why (one line each, for
+    the notes of a fix), and the main declarations that exist but cannot be read: a new
+    dependency belongs there, so it is not put anywhere else either.
+
+    pyproject.toml is the analysed project's own data and may hold anything: a value of
+    the wrong type is skipped with a problem line, never a crash."""
+
+    def __init__(self) -> None:
+        self.declarations: list[Declaration] = []
+        self.problems: list[str] = []
+        self.unusable: dict[str, str] = {}  # "pep621" | "poetry" -> the problem
+
+    def skip(self, label: str, want: str, value: object) -> str:
+        problem = f"{label} must be {want}, not {_toml_type(value)}: skipped"
+        self.problems.append(problem)
+        return problem
+
+    def table(self, parent: dict, key: str, label: str) -> dict | None:
+        """parent[key] when it is a table; None when it is absent or (noted) is not."""
+        value = parent.get(key)
+        if value is None or isinstance(value, dict):
+            return value
+        self.skip(label, "a table", value)
+        return None
+
+    def strings(self, parent: dict, key: str, label: str, tables: bool = False, want: str = "") -> list | None:
+        """parent[key] when it is an array of strings (and of tables, when `tables`)."""
+        value = parent.get(key)
+        if value is None:
+            return None
+        kinds = (str, dict) if tables else str
+        want = want or "an array of strings" + (" and tables" if tables else "")
+        if not isinstance(value, list):
+            self.skip(label, want, value)
+            return None
+        bad = next((v for v in value if not isinstance(v, kinds)), None)
+        if bad is not None:
+            self.problems.append(f"{label} must be {want}, but it holds {_toml_type(bad)} ({bad!r}): skipped")
+            return None
+        return value
+
+
+def _scan(root: Path) -> _Found:
+    found = _Found()
+    out = found.declarations
+    path = root / "pyproject.toml"
+    pyproject: dict = {}
+    if path.is_file():
+        try:
+            pyproject = tomllib.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            found.problems.append("pyproject.toml is not UTF-8: skipped")
+        except tomllib.TOMLDecodeError as exc:
+            found.problems.append(f"pyproject.toml is not valid TOML ({exc}): skipped")
+        except OSError as exc:
+            found.problems.append(f"pyproject.toml cannot be read ({exc.strerror}): skipped")
+
+    project = found.table(pyproject, "project", "pyproject.toml [project]")
+    if "project" in pyproject and project is None:
+        found.unusable["pep621"] = found.problems[-1]
+    implicit_pep621 = False
+    dynamic_dependencies = False
+    if project is not None:
+        dynamic = found.strings(project, "dynamic", "pyproject.toml [project] dynamic")
+        if "dependencies" in project:
+            if found.strings(project, "dependencies", "pyproject.toml [project] dependencies") is not None:
+                out.append(Declaration("pyproject.toml", "pep621"))
+            else:
+                found.unusable["pep621"] = found.problems[-1]
+        elif "dynamic" in project and dynamic is None:
+            # whether the dependencies are dynamic cannot be told: where they go neither
+            found.unusable["pep621"] = found.problems[-1]
+        else:
+            # [project] without a `dependencies` key gets one only when nothing else declares
+            # dependencies: a requirements.txt beside it is where the project keeps them
+            dynamic_dependencies = "dependencies" in (dynamic or ())
+            implicit_pep621 = not dynamic_dependencies
+        optional = found.table(project, "optional-dependencies", "pyproject.toml [project.optional-dependencies]")
+        for group in optional or {}:
+            if found.strings(optional, group, f"pyproject.toml [project.optional-dependencies] {group}") is not None:
+                out.append(Declaration("pyproject.toml", "pep621-optional", group))
+    groups = found.table(pyproject, "dependency-groups", "pyproject.toml [dependency-groups]")  # PEP 735 (uv, pip 25.1+)
+    for group in groups or {}:
+        # {include-group = "..."} tables are allowed beside the requirement strings
+        if found.strings(groups, group, f"pyproject.toml [dependency-groups] {group}", tables=True) is not None:
+            out.append(Declaration("pyproject.toml", "dependency-group", group))
+    tool = found.table(pyproject, "tool", "pyproject.toml [tool]") or {}
+    poetry = found.table(tool, "poetry", "pyproject.toml [tool.poetry]")
+    if "poetry" in tool and poetry is None:
+        found.unusable["poetry"] = found.problems[-1]
+    poetry = poetry or {}
+    if "dependencies" in poetry:
+        if found.table(poetry, "dependencies", "pyproject.toml [tool.poetry.dependencies]") is None:
+            found.unusable["poetry"] = found.problems[-1]
+        else:
+            out.append(Declaration("pyproject.toml", "poetry"))
+            poetry_groups = found.table(poetry, "group", "pyproject.toml [tool.poetry.group]")
+            for group in poetry_groups or {}:
+                body = found.table(poetry_groups, group, f"pyproject.toml [tool.poetry.group.{group}]")
+                if body is not None and found.table(body, "dependencies", f"pyproject.toml [tool.poetry.group.{group}.dependencies]") is not None:
+                    out.append(Declaration("pyproject.toml", "poetry-group", group))
+            if found.table(poetry, "dev-dependencies", "pyproject.toml [tool.poetry.dev-dependencies]") is not None:  # Poetry < 1.2
+                out.append(Declaration("pyproject.toml", "poetry-dev", "dev"))
+    setup_cfg = root / "setup.cfg"
+    if setup_cfg.is_file():
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(setup_cfg.read_text(encoding="utf-8"), source="setup.cfg")
+            if parser.has_option("options", "install_requires"):
+                out.append(Declaration("setup.cfg", "setup.cfg"))
+        except UnicodeDecodeError:
+            found.problems.append("setup.cfg is not UTF-8: skipped")
+        except OSError as exc:
+            found.problems.append(f"setup.cfg cannot be read ({exc.strerror}): skipped")
+        except configparser.Error as exc:
+            found.problems.append(f"setup.cfg cannot be parsed ({' '.join(str(exc).split())[:160]}): skipped")
+    known = len(found.problems)
+    setuptools = found.table(tool, "setuptools", "pyproject.toml [tool.setuptools]") or {}
+    dynamic_table = found.table(setuptools, "dynamic", "pyproject.toml [tool.setuptools.dynamic]") or {}
+    dynamic = found.table(dynamic_table, "dependencies", "pyproject.toml [tool.setuptools.dynamic] dependencies") or {}
+    dynamic_files = dynamic.get("file", [])
+    if isinstance(dynamic_files, str):
+        dynamic_files = [dynamic_files]
+    elif found.strings(dynamic, "file", "pyproject.toml [tool.setuptools.dynamic] dependencies.file", want="a string or an array of strings") is None:
+        dynamic_files = []
+    if dynamic_dependencies and len(found.problems) > known:
+        found.unusable["pep621"] = found.problems[-1]  # the file the dependencies are read from is unknown
+    seen = set()
+    for rel in [*dynamic_files, *REQUIREMENTS_MAIN, *REQUIREMENTS_TEST]:
+        if rel in seen or not (root / rel).is_file():
+            continue
+        seen.add(rel)
+        out.append(Declaration(rel, "requirements", "test" if rel in REQUIREMENTS_TEST else None))
+        try:
+            (root / rel).read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            found.problems.append(f"{rel} is not UTF-8: skipped")
+        except OSError as exc:
+            found.problems.append(f"{rel} cannot be read ({exc.strerror}): skipped")
+    if implicit_pep621 and not any(d.kind in ("poetry", "setup.cfg", "requirements") for d in out):
+        out.insert(0, Declaration("pyproject.toml", "pep621"))
+    return found
+
+
 def _names(requirements: list[str]) -> set[str]:
     out = set()
     for text in requirements:
@@ -115,51 +266,13 @@ def _is_test_path(path: str | None) -> bool:
 
 def find_declarations(root: Path) -> list[Declaration]:
     """Every place `root` declares dependencies, in preference order (main first)."""
-    out: list[Declaration] = []
-    pyproject = _load_toml(root / "pyproject.toml")
-    project = pyproject.get("project")
-    # [project] without a `dependencies` key gets one only when nothing else declares
-    # dependencies: a requirements.txt beside it is where the project keeps them
-    implicit_pep621 = isinstance(project, dict) and "dependencies" not in project and "dependencies" not in project.get("dynamic", [])
-    if isinstance(project, dict) and "dependencies" in project:
-        out.append(Declaration("pyproject.toml", "pep621"))
-    if isinstance(project, dict):
-        for group in (project.get("optional-dependencies") or {}):
-            out.append(Declaration("pyproject.toml", "pep621-optional", group))
-    groups = pyproject.get("dependency-groups")  # PEP 735 (uv, pip 25.1+)
-    if isinstance(groups, dict):
-        for group in groups:
-            out.append(Declaration("pyproject.toml", "dependency-group", group))
-    poetry = pyproject.get("tool", {}).get("poetry", {})
-    if isinstance(poetry, dict) and "dependencies" in poetry:
-        out.append(Declaration("pyproject.toml", "poetry"))
-        for group, body in (poetry.get("group") or {}).items():
-            if isinstance(body, dict) and "dependencies" in body:
-                out.append(Declaration("pyproject.toml", "poetry-group", group))
-        if isinstance(poetry.get("dev-dependencies"), dict):  # Poetry < 1.2
-            out.append(Declaration("pyproject.toml", "poetry-dev", "dev"))
-    setup_cfg = root / "setup.cfg"
-    if setup_cfg.is_file():
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read_string(setup_cfg.read_text(encoding="utf-8"))
-            if parser.has_option("options", "install_requires"):
-                out.append(Declaration("setup.cfg", "setup.cfg"))
-        except (configparser.Error, UnicodeDecodeError):
-            pass
-    dynamic = pyproject.get("tool", {}).get("setuptools", {}).get("dynamic", {}).get("dependencies", {})
-    dynamic_files = dynamic.get("file", []) if isinstance(dynamic, dict) else []
-    if isinstance(dynamic_files, str):
-        dynamic_files = [dynamic_files]
-    seen = set()
-    for rel in [*dynamic_files, *REQUIREMENTS_MAIN, *REQUIREMENTS_TEST]:
-        if rel in seen or not (root / rel).is_file():
-            continue
-        seen.add(rel)
-        out.append(Declaration(rel, "requirements", "test" if rel in REQUIREMENTS_TEST else None))
-    if implicit_pep621 and not any(d.kind in ("poetry", "setup.cfg", "requirements") for d in out):
-        out.insert(0, Declaration("pyproject.toml", "pep621"))
-    return out
+    return _scan(root).declarations
+
+
+def declaration_problems(root: Path) -> list[str]:
+    """One line for each declaration `find_declarations` skipped because it cannot be
+    read (a value of the wrong type in pyproject.toml, a file that is not UTF-8, ...)."""
+    return _scan(root).problems
 
 
 def declared_requirements(root: Path, declaration: Declaration) -> set[str]:
@@ -172,20 +285,27 @@ def declared_requirements(root: Path, declaration: Declaration) -> set[str]:
         value = parser.get("options", "install_requires", fallback="")
         return _names([line for line in value.splitlines() if line.strip() and not line.strip().startswith("#")])
     data = _load_toml(root / declaration.path)
-    if declaration.kind == "pep621":
-        return _names(data.get("project", {}).get("dependencies", []))
-    if declaration.kind == "pep621-optional":
-        return _names(data.get("project", {}).get("optional-dependencies", {}).get(declaration.group, []))
-    if declaration.kind == "dependency-group":
-        items = data.get("dependency-groups", {}).get(declaration.group, [])
-        return _names([i for i in items if isinstance(i, str)])  # {include-group = ...} tables name no distribution
+    # find_declarations checked the types; the file may have changed since: check again
+    if declaration.kind in ("pep621", "pep621-optional", "dependency-group"):
+        table = _at(data, "dependency-groups") if declaration.kind == "dependency-group" else _at(data, "project")
+        if declaration.kind == "pep621-optional":
+            table = _at(table, "optional-dependencies")
+        items = table.get("dependencies" if declaration.kind == "pep621" else declaration.group)
+        # {include-group = ...} tables name no distribution
+        return _names([i for i in items if isinstance(i, str)]) if isinstance(items, list) else set()
+    poetry = _at(_at(data, "tool"), "poetry")
     if declaration.kind == "poetry":
-        return {canonicalize_name(k) for k in data["tool"]["poetry"].get("dependencies", {}) if k != "python"}
+        return {canonicalize_name(k) for k in _at(poetry, "dependencies") if k != "python"}
     if declaration.kind == "poetry-group":
-        return {canonicalize_name(k) for k in data["tool"]["poetry"]["group"][declaration.group].get("dependencies", {})}
+        return {canonicalize_name(k) for k in _at(_at(_at(poetry, "group"), declaration.group or ""), "dependencies")}
     if declaration.kind == "poetry-dev":
-        return {canonicalize_name(k) for k in data["tool"]["poetry"].get("dev-dependencies", {})}
+        return {canonicalize_name(k) for k in _at(poetry, "dev-dependencies")}
     return set()
+
+
+def _at(table: object, key: str) -> dict:
+    value = table.get(key) if isinstance(table, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
 def where_declared(root: Path, distribution: str) -> list[Declaration]:
@@ -196,13 +316,15 @@ def where_declared(root: Path, distribution: str) -> list[Declaration]:
 
 def choose_declaration(root: Path, importing_file: str | None = None) -> Declaration:
     """Where a new dependency of `importing_file` (relative path) belongs."""
-    found = find_declarations(root)
+    scan = _scan(root)
+    found = scan.declarations
     test_code = _is_test_path(importing_file)
     dirs = set((importing_file or "").replace("\\", "/").split("/")[:-1])
     for kinds in (("pep621", "pep621-optional"), ("poetry", "poetry-group")):
         main = next((d for d in found if d.kind == kinds[0]), None)
         groups = [d for d in found if d.kind == kinds[1] or (kinds[0] == "pep621" and d.kind == "dependency-group") or (kinds[0] == "poetry" and d.kind == "poetry-dev")]
-        if main is None and not groups:
+        unusable = scan.unusable.get(kinds[0])
+        if main is None and not groups and not unusable:
             continue
         named = next((g for g in groups if g.group in dirs), None)
         if named:
@@ -213,6 +335,10 @@ def choose_declaration(root: Path, importing_file: str | None = None) -> Declara
                 return test
         if main is not None:
             return main
+        if unusable:
+            # the main declaration is there but cannot be read: a new requirement goes
+            # there, not into a file the project does not use
+            raise DeclarationError(f"{unusable.removesuffix(': skipped')}: correct it, then declare the dependency there")
     setup_cfg = next((d for d in found if d.kind == "setup.cfg"), None)
     if setup_cfg:
         return setup_cfg
@@ -370,9 +496,10 @@ def add_requirements(root: Path, declaration: Declaration, requirements: list[st
     """One FileEdit adding several requirements to one declaration (fixes that each add
     one line at the same place cannot be merged hunk by hunk: combine them with this)."""
     path = root / declaration.path
-    notes: list[str] = []
+    # what could not be read may already declare these: a person should look
+    notes: list[str] = declaration_problems(root)
     if not path.exists():
-        return edit_between(declaration.path, None, "".join(r + "\n" for r in requirements)), [f"creates {declaration.path}: the project declares no dependencies anywhere else"]
+        return edit_between(declaration.path, None, "".join(r + "\n" for r in requirements)), [f"creates {declaration.path}: the project declares no dependencies anywhere else", *notes]
     data = path.read_bytes()
     try:
         # plain UTF-8 (a BOM stays in the text as U+FEFF): hunks count lines of exactly these bytes

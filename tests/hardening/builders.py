@@ -14,9 +14,16 @@ from __future__ import annotations
 
 import ast
 import os
+import re
+import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 CANARY = ("missing-module", "app/routers/canary.py", "app.routers.canary")
 
@@ -42,6 +49,8 @@ class Case:
     # files about which there must be NO diagnosis (they are fine)
     clean: list[str] = field(default_factory=list)
     exit_codes: tuple[int, ...] = (1,)
+    # the fix a diagnosis must carry: (file of the diagnosis, safety, lines its notes must hold)
+    fix: tuple[str, str, tuple[str, ...]] | None = None
 
 
 def write(root: Path, rel: str, data: str | bytes) -> Path:
@@ -257,9 +266,104 @@ def build_symlink_loops(root: Path) -> Case:
 
 def build_invalid_pyproject(root: Path) -> Case:
     base_project(root)
-    write(root, "pyproject.toml", '[project]\nname = "hostile"\ndependencies = ["fastapi",\n[tool.fixkit\n')
-    # Either refuse with one line naming the file (2) or warn naming it and plan anyway (1).
-    return Case("invalid-pyproject", mentioned=["pyproject.toml"], exit_codes=(1, 2))
+    text = '[project]\nname = "hostile"\ndependencies = ["fastapi",\n[tool.fixkit\n'
+    write(root, "pyproject.toml", text)
+    # Refused with one line naming the file and the place: fixkit's own settings are in it.
+    line = _toml_error_line(text)
+    return Case("invalid-pyproject", mentioned=["pyproject.toml", "invalid TOML", f"line {line}"], exit_codes=(2,))
+
+
+def _toml_error_line(text: str) -> int:
+    """The line tomllib itself reports for the error in `text`."""
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return int(re.search(r"at line (\d+)", str(exc)).group(1))
+    raise AssertionError("valid TOML")
+
+
+def build_pyproject_not_utf8(root: Path) -> Case:
+    base_project(root)
+    text = '[project]\nname = "hostile"\ndescription = "caf\xe9 inventory"\ndependencies = ["fastapi"]\n'
+    write(root, "pyproject.toml", text.encode("latin-1"))
+    return Case("pyproject-not-utf8", mentioned=["pyproject.toml", "not UTF-8", "line 3"], exit_codes=(2,))
+
+
+# fixkit's own settings: a value of the wrong type is refused, one line naming the key (exit 2)
+
+
+def _settings_case(name: str, toml: str, *mentioned: str):
+    def build(root: Path) -> Case:
+        base_project(root)
+        write(root, "pyproject.toml", toml + '\n[project]\nname = "hostile"\nversion = "0.1.0"\n')
+        return Case(name, mentioned=["pyproject.toml", *mentioned], exit_codes=(2,))
+
+    build.__name__ = "build_" + name.replace("-", "_")
+    build.__doc__ = f"pyproject.toml with {toml.strip()!r}"
+    return build
+
+
+build_tool_not_a_table = _settings_case("tool-not-a-table", "tool = 5\n", "tool must be a table")
+# TOML reads 3.10 as the float 3.1: used as is, it would judge syntax for Python 3.1
+build_target_version_a_number = _settings_case("target-version-a-number", "[tool.fixkit]\ntarget-version = 3.10\n", "target-version", "quote it")
+build_fixkit_setting_misspelt = _settings_case("fixkit-setting-misspelt", '[tool.fixkit]\nentry_points = ["app.routers.*"]\n', "entry_points", "entry-points")
+
+
+# The analysed project's dependency declarations: a value of the wrong type is skipped, the
+# rest analysed; the FK101 fix that would have used it says so in one note line, and is
+# manual when the skipped one is where the new requirement belongs.
+
+_DEPS_ROUTER = "from fastapi import APIRouter\nimport bleach\n\nrouter = APIRouter()\n"
+
+
+def _declaration_case(name: str, toml: str, safety: str, *notes: str, files: dict[str, bytes] | None = None):
+    def build(root: Path) -> Case:
+        base_project(root, ["uses_deps"])
+        write(root, "pyproject.toml", toml)
+        for rel, data in (files or {}).items():
+            write(root, rel, data)
+        write(root, "app/routers/uses_deps.py", _DEPS_ROUTER)
+        return Case(
+            name,
+            expect=[Expect("missing-dependency", "app/routers/uses_deps.py", line_of_import(_DEPS_ROUTER, "bleach"), blocks="app.routers.uses_deps")],
+            mentioned=list(notes),
+            fix=("app/routers/uses_deps.py", safety, notes),
+        )
+
+    build.__name__ = "build_" + name.replace("-", "_")
+    return build
+
+
+_PROJECT = '[project]\nname = "hostile"\nversion = "0.1.0"\n'
+_DEPENDENCIES = 'dependencies = ["fastapi>=0.110", "sqlalchemy>=2.0", "pydantic>=2.5"]\n'
+
+# Where the main dependencies are declared but cannot be read: the fix is manual.
+build_project_not_a_table = _declaration_case(
+    "project-not-a-table", "project = 5\n", "manual",
+    "pyproject.toml [project] must be a table, not an integer")
+build_dependencies_hold_a_number = _declaration_case(
+    "dependencies-hold-a-number", _PROJECT + 'dependencies = ["fastapi>=0.110", 5]\n', "manual",
+    "pyproject.toml [project] dependencies must be an array of strings, but it holds an integer (5)")
+build_poetry_dependencies_not_a_table = _declaration_case(
+    "poetry-dependencies-not-a-table", '[tool.poetry]\nname = "hostile"\nversion = "0.1.0"\ndependencies = 3\n', "manual",
+    "pyproject.toml [tool.poetry.dependencies] must be a table, not an integer")
+# Other declarations that cannot be read are skipped: the fix goes to [project]
+# dependencies for review (a skipped one may already declare the distribution).
+build_other_declarations_of_the_wrong_type = _declaration_case(
+    "other-declarations-of-the-wrong-type",
+    _PROJECT + _DEPENDENCIES + "dynamic = 3\noptional-dependencies = 4\n\n[dependency-groups]\ndev = 5\n\n[tool.setuptools]\ndynamic = 4\n",
+    "review",
+    "pyproject.toml [project] dynamic must be an array of strings, not an integer: skipped",
+    "pyproject.toml [project.optional-dependencies] must be a table, not an integer: skipped",
+    "pyproject.toml [dependency-groups] dev must be an array of strings and tables, not an integer: skipped",
+    "pyproject.toml [tool.setuptools.dynamic] must be a table, not an integer: skipped",
+)
+build_declaration_files_unreadable = _declaration_case(
+    "declaration-files-unreadable", _PROJECT + _DEPENDENCIES, "review",
+    "requirements-dev.txt is not UTF-8: skipped",
+    "setup.cfg cannot be parsed (File contains no section headers",
+    files={"requirements-dev.txt": "# d\xe9veloppement\npytest\n".encode("latin-1"), "setup.cfg": b"[metadata\nname = hostile\n"},
+)
 
 
 def build_empty_project(root: Path) -> Case:
@@ -360,6 +464,15 @@ BUILDERS = [
     build_unreadable_entries,
     build_symlink_loops,
     build_invalid_pyproject,
+    build_pyproject_not_utf8,
+    build_tool_not_a_table,
+    build_target_version_a_number,
+    build_fixkit_setting_misspelt,
+    build_project_not_a_table,
+    build_dependencies_hold_a_number,
+    build_poetry_dependencies_not_a_table,
+    build_other_declarations_of_the_wrong_type,
+    build_declaration_files_unreadable,
     build_empty_project,
     build_no_entry_points,
     build_requirements_with_options,
