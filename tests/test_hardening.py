@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +25,8 @@ from hardening.builders import CANARY, Case
 TIMEOUT = 180
 
 
-def run_plan(root: Path, *extra: str, fmt: str = "json") -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "fixkit", "plan", str(root), "--format", fmt, "--offline", *extra]
+def run_plan(root: Path, *extra: str, fmt: str = "json", prefix: list[str] = ()) -> subprocess.CompletedProcess:
+    cmd = [*prefix, sys.executable, "-m", "fixkit", "plan", str(root), "--format", fmt, "--offline", *extra]
     try:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, env={**os.environ, "FIXKIT_DEBUG": ""})
     except subprocess.TimeoutExpired:
@@ -135,16 +136,43 @@ def test_text_output_survives_hostile_input(builder, tmp_path):
     assert (proc.stdout + proc.stderr).strip(), "no message at all"
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files whatever their mode; the FIFO, directory and dangling-link cases stand in")
+def obeying_file_modes(tmp_path: Path) -> list[str]:
+    """A command prefix under which file modes apply to this user.  Root reads any file
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): `setpriv` drops both from the bounding set, so
+    the process it starts, still root, gets Permission denied like anyone else.  Skips
+    only when there is no way to drop them."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and setpriv (util-linux) is not installed: root reads files whatever their mode")
+    prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+    probe = tmp_path / "probe"
+    probe.write_text("x")
+    probe.chmod(0)
+    proc = subprocess.run([*prefix, sys.executable, "-c", "import sys; open(sys.argv[1]).read()", str(probe)], capture_output=True, text=True)
+    if "PermissionError" not in proc.stderr:
+        pytest.skip(f"setpriv cannot drop the capability here: {(proc.stderr.strip().splitlines() or ['no error'])[-1]}")
+    return prefix
+
+
 def test_unreadable_file(tmp_path):
+    prefix = obeying_file_modes(tmp_path)
     root = tmp_path / "project"
     case = builders.build_unreadable_file(root)
-    proc = run_plan(root, "--no-cache")
+    secret = case.expect[0].file
+    # Python itself cannot import it: the router that imports it fails to load.
+    runtime = subprocess.run([*prefix, sys.executable, "-c", "import app.main"], cwd=root, capture_output=True, text=True, timeout=TIMEOUT)
+    assert "Failed to load router uses_secret" in runtime.stderr and "Permission denied" in runtime.stderr, runtime.stderr[-2000:]
+    proc = run_plan(root, "--no-cache", prefix=prefix)
     assert_no_crash(proc)
-    assert proc.returncode == 1
+    assert proc.returncode == 1, proc.stderr
     plan = json.loads(proc.stdout)
-    assert find(plan, *CANARY[:2])
-    assert find(plan, None, case.expect[0].file) or case.expect[0].file in proc.stderr
+    assert find(plan, *CANARY[:2])  # the rest was analysed
+    hits = find(plan, None, secret)
+    assert [(d["code"], d["kind"]) for d in hits] == [("FK499", "syntax-error")], hits
+    assert hits[0]["message"].startswith("cannot read: Permission denied"), hits[0]["message"]
+    assert "app.routers.uses_secret" in hits[0]["blocks"]
 
 
 def test_path_that_does_not_exist(tmp_path):
