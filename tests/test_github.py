@@ -192,3 +192,50 @@ def test_a_huge_diff_is_cut_to_fit_a_comment(tmp_path):
     assert len(comment.body) < 65_536 and len(comment.body) > MAX_DIFF_CHARS
     assert "... (cut here: `fixkit plan --format json` has the whole diff)" in comment.body
     assert comment.body.rstrip().endswith(f"<!-- fixkit:{plan.diagnoses[0].id} -->")
+
+
+FLASK = Path(__file__).resolve().parent.parent / "sample_projects" / "flask_inventory"
+
+
+def test_requirements_txt_dependency_fix_is_a_suggestion_that_apply_agrees_with(tmp_path):
+    """`fixkit plan --format github` on the flask_inventory sample: its FK101 fix adds a line
+    to requirements.txt, and the suggestion on that file, committed with GitHub's button,
+    gives byte for byte what `fixkit apply` writes."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not (FLASK / "requirements.txt").is_file():
+        pytest.skip("the flask_inventory sample is not there")
+    planned, applied = tmp_path / "planned", tmp_path / "applied"
+    shutil.copytree(FLASK, planned)
+    shutil.copytree(FLASK, applied)
+
+    def fixkit(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "fixkit", *args, "--offline", "--no-cache"], capture_output=True, text=True, timeout=300)
+
+    proc = fixkit("plan", str(planned), "--format", "json")
+    plan = json.loads(proc.stdout)
+    fk101 = [d for d in plan["diagnoses"] if d["code"] == "FK101" and d["fix"] and d["fix"]["safety"] == "safe"]
+    assert [(d["fix"]["edits"][0]["path"], len(d["fix"]["edits"])) for d in fk101] == [("requirements.txt", 1)], plan["diagnoses"]
+    diagnosis = fk101[0]
+
+    proc = fixkit("plan", str(planned), "--format", "github")
+    assert proc.returncode == 1, proc.stderr
+    payload = json.loads(proc.stdout)
+    comments = [c for c in payload["comments"] if fingerprints_in(c["body"]) == {diagnosis["id"]}]
+    assert len(comments) == 1
+    comment = comments[0]
+    assert comment["path"] == "requirements.txt" and comment["side"] == "RIGHT"
+    assert f"Root cause at `{diagnosis['file']}:{diagnosis['line']}`." in comment["body"]
+    old = (planned / "requirements.txt").read_text(encoding="utf-8")
+    suggested = apply_comment(old, comment)
+    # one line more, the requirement, and nothing else changed
+    old_lines, new_lines = old.splitlines(), suggested.splitlines()
+    assert len(new_lines) == len(old_lines) + 1
+    at = next(i for i, line in enumerate(new_lines) if i >= len(old_lines) or line != old_lines[i])
+    assert new_lines[at] == diagnosis["fix"]["distribution"] and new_lines[:at] + new_lines[at + 1 :] == old_lines
+
+    proc = fixkit("apply", str(applied), "--select", "FK101", "--yes", "--no-verify")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert (applied / "requirements.txt").read_bytes() == suggested.encode("utf-8")

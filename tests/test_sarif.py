@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from pathlib import Path
 
 import jsonschema
@@ -17,8 +19,42 @@ from test_reporters import handmade_plan
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
 
+# The formats the SARIF schema uses.  jsonschema checks them only with optional packages
+# (rfc3986-validator, rfc3339-validator); without those a FormatChecker passes anything,
+# so the missing ones are checked here, after RFC 3986 (the characters a URI may hold, a
+# scheme for an absolute URI) and RFC 3339.
+FORMAT_CHECKER = jsonschema.FormatChecker()
+_URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+
+if "uri-reference" not in FORMAT_CHECKER.checkers:
+
+    @FORMAT_CHECKER.checks("uri-reference")
+    def _uri_reference(value: object) -> bool:
+        return not isinstance(value, str) or bool(_URI_CHARACTERS.fullmatch(value))
+
+
+if "uri" not in FORMAT_CHECKER.checkers:
+
+    @FORMAT_CHECKER.checks("uri")
+    def _uri(value: object) -> bool:
+        return not isinstance(value, str) or bool(_URI_CHARACTERS.fullmatch(value) and _SCHEME.match(value))
+
+
+if "date-time" not in FORMAT_CHECKER.checkers:
+
+    @FORMAT_CHECKER.checks("date-time", raises=ValueError)
+    def _date_time(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))  # the ranges: month 13 raises
+        return bool(_DATE_TIME.fullmatch(value))
+
+
 def validate(log: dict) -> None:
-    validator = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    """`log` against the official schema, formats included."""
+    validator = jsonschema.Draft4Validator(SCHEMA, format_checker=FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
 
@@ -57,6 +93,38 @@ def test_schema_check_is_not_vacuous(plan):
     log["runs"][0]["results"][0]["level"] = "fatal"
     with pytest.raises(AssertionError, match="level"):
         validate(log)
+
+
+@pytest.mark.parametrize("where,value", [
+    (("runs", 0, "results", 0, "locations", 0, "physicalLocation", "artifactLocation", "uri"), "app/my models.py"),
+    (("runs", 0, "results", 0, "locations", 0, "physicalLocation", "artifactLocation", "uri"), "app/100%.py"),
+    (("runs", 0, "tool", "driver", "rules", 0, "helpUri"), "/docs/no-scheme"),
+    (("$schema",), "sarif schema"),
+    (("runs", 0, "invocations"), [{"executionSuccessful": True, "startTimeUtc": "2024-13-01T00:00:00Z"}]),
+    (("runs", 0, "invocations"), [{"executionSuccessful": True, "startTimeUtc": "yesterday"}]),
+])
+def test_format_check_is_not_vacuous(plan, where, value):
+    log = json.loads(render(plan, "sarif"))
+    node = log
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    with pytest.raises(AssertionError, match="is not a"):
+        validate(log)
+
+
+def test_paths_that_are_not_uri_characters_are_encoded(tmp_path):
+    """A file name with a space or a percent sign is a valid uri-reference once encoded."""
+    text = "x = 1\n"
+    diagnoses = tuple(
+        Diagnosis("FK202", "missing-name", "m", path, 1, fix=Fix("f", Safety.SAFE, (edit_between(path, text, "x = 2\n"),)))
+        for path in ("app/my models.py", "app/100%.py", "app/caf\u00e9.py")
+    )
+    plan = Plan("0.1.0", str(tmp_path / "a project"), (), diagnoses, {d.file: text for d in diagnoses})
+    log = json.loads(render(plan, "sarif"))
+    validate(log)
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]]
+    assert uris == ["app/my%20models.py", "app/100%25.py", "app/caf%C3%A9.py"]
 
 
 def test_one_rule_per_code_and_results_point_at_them(plan):
