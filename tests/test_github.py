@@ -239,3 +239,34 @@ def test_requirements_txt_dependency_fix_is_a_suggestion_that_apply_agrees_with(
     proc = fixkit("apply", str(applied), "--select", "FK101", "--yes", "--no-verify")
     assert "Traceback" not in proc.stderr, proc.stderr
     assert (applied / "requirements.txt").read_bytes() == suggested.encode("utf-8")
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/ci.md"])
+def test_copy_paste_ci_examples_match_the_action_and_the_hooks(doc):
+    """Every YAML example in the README's CI section and in docs/ci.md parses; a step using
+    the action passes only inputs action.yml declares; a pre-commit hook is one that
+    .pre-commit-hooks.yaml defines, with arguments the CLI accepts."""
+    import yaml
+
+    from fixkit.cli import build_parser
+
+    repo = Path(__file__).resolve().parent.parent
+    inputs = set(yaml.safe_load((repo / "action.yml").read_text())["inputs"])
+    hooks = {h["id"]: h for h in yaml.safe_load((repo / ".pre-commit-hooks.yaml").read_text())}
+    text = (repo / doc).read_text(encoding="utf-8")
+    blocks = re.findall(r"^```yaml\n(.*?)^```$", text, re.S | re.M)
+    uses = hook_uses = 0
+    for block in blocks:
+        data = yaml.safe_load(block)
+        steps = [s for job in (data.get("jobs") or {}).values() for s in job.get("steps", [])] if isinstance(data, dict) else data
+        for step in steps or []:
+            if isinstance(step, dict) and str(step.get("uses", "")).startswith("fixkit/fixkit@"):
+                assert set(step.get("with") or {}) <= inputs, step
+                uses += 1
+        entries = data.get("repos") or [] if isinstance(data, dict) else [e for e in data if isinstance(e, dict) and "repo" in e]
+        for repo_entry in entries:
+            for hook in repo_entry["hooks"]:
+                assert hook["id"] in hooks, hook
+                build_parser().parse_args([*hooks[hook["id"]]["entry"].split()[1:], *hook.get("args", [])])
+                hook_uses += 1
+    assert uses and hook_uses, f"{doc} has no copy-paste example of the action and of a hook"
