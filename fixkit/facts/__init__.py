@@ -119,8 +119,9 @@ class FileFacts:
     has_getattr: bool = False
     models: tuple[ModelFact, ...] = ()
     entry_hints: tuple[EntryHint, ...] = ()
-    # With a syntax error, `imports` and `definitions` hold only what the statements that
-    # parse cleanly say (each import marked `recovered`); nothing else is extracted.
+    # With a syntax error, `imports`, `definitions` and `entry_hints` hold only what the
+    # statements that parse cleanly say (each import marked `recovered`); nothing else is
+    # extracted.
     syntax_error: SyntaxErrorFact | None = None
     # A problem reading the file (encoding, permission, NUL byte): the message.
     read_error: str | None = None

@@ -1004,15 +1004,17 @@ def extract_facts(
 
 
 def _recover(base: dict, error: SyntaxErrorFact, text: str, feature: tuple[int, int] | None, tree: ast.Module | None) -> FileFacts:
-    """The facts of a file with a syntax error: the error, plus the imports and module-level
-    definitions of the top-level statements that parse and compile on their own.
+    """The facts of a file with a syntax error: the error, plus the imports, module-level
+    definitions and entry hints of the top-level statements that parse and compile on
+    their own.
 
     Python runs none of them (the file does not compile), but each is a statement the
     author wrote at module level: once the syntax is fixed it runs, so a missing module it
     imports also blocks whoever imports this file.  Each statement goes through the same
     `_Extractor` as a sound file, so module level, functions, `try/except ImportError`,
     `if TYPE_CHECKING:` mean what they always mean; its imports are marked `recovered`.
-    Only imports and definitions are kept: models, entry hints, sys.path entries and the
+    A router whose file is broken is still an entry point (`router = APIRouter()` parses),
+    blocked by its syntax error and by what it imports.  Models, sys.path entries and the
     like of a file that does not run are not claimed.
 
     Runs only for files with a syntax error: when `ast` parsed the file and only the
@@ -1037,56 +1039,125 @@ def _recover(base: dict, error: SyntaxErrorFact, text: str, feature: tuple[int, 
         imports=tuple(dataclasses.replace(i, recovered=True) for i in extractor.imports),
         definitions=definitions,
         defined_names=frozenset(d.name for d in definitions),
+        entry_hints=tuple(extractor.hints),
     )
 
 
-def _compiles(module: ast.Module, path: str) -> bool:
+def _compiling(statements: list[ast.stmt], path: str) -> list[ast.stmt]:
+    """The statements that compile, in order: the whole list at once, then around the
+    statement the compiler names (a few compiles per bad statement, not one each)."""
+    out: list[ast.stmt] = []
+    stack = [statements]
+    while stack:
+        chunk = stack.pop()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(ast.Module(body=chunk, type_ignores=[]), path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            bad = getattr(exc, "lineno", None)
+            spans = [(min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", ()))]), s.end_lineno or s.lineno) for s in chunk]
+            stack.extend(reversed(_split(chunk, spans, bad)))
+            continue
+        out.extend(chunk)
+    return out
+
+
+def _split(chunk: list, spans: list[tuple[int, int]], bad: int | None) -> list[list]:
+    """The parts to try again of a chunk of statements Python rejects: the statements
+    before the one whose lines (`spans`) hold the line it names, that one alone (the error
+    may come from its place: a `from __future__` import after others), and the ones after
+    in halves (they may hold more errors: halving keeps the work near linear); halves
+    when it names no line of the chunk; nothing for a single statement."""
+    if len(chunk) < 2:
+        return []
+    at = next((i for i, (first, last) in enumerate(spans) if bad is not None and first <= bad <= last), None)
+    if at is None:
+        return [chunk[: len(chunk) // 2], chunk[len(chunk) // 2 :]]
+    after = chunk[at + 1 :]
+    parts = [chunk[:at], chunk[at : at + 1], after[: len(after) // 2], after[len(after) // 2 :]]
+    return [part for part in parts if part]
+
+
+def _parse_at(code: str, line: int, path: str, feature: tuple[int, int] | None) -> tuple[list[ast.stmt] | None, int | None]:
+    """(the statements of `code`, None) when Python parses and compiles it, else (None,
+    the line of the file Python rejects, when it says); `code` starts at column 0 of
+    `line` of the file, and the statements are numbered as in the file."""
+    # Blank lines in front are the cheapest renumbering while they do not outweigh the code.
+    padded = line - 1 <= len(code)
+    if padded:
+        code = "\n" * (line - 1) + code
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(module, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+            piece = ast.parse(code, filename=path, feature_version=feature) if feature else ast.parse(code, filename=path)
+            compile(code, path, "exec", dont_inherit=True)  # from text: much faster than from the tree
+    except SyntaxError as exc:
+        return None, (exc.lineno + (0 if padded else line - 1)) if exc.lineno else None
+    except (ValueError, RecursionError, MemoryError):
+        return None, None
+    if not padded and line > 1:
+        ast.increment_lineno(piece, line - 1)
+    return piece.body, None
 
 
 def _clean_statements(text: str, path: str, feature: tuple[int, int] | None, tree: ast.Module | None) -> list[ast.stmt]:
     """The top-level statements of a broken file that are sound by themselves, in order."""
     if tree is not None:  # parsed; only the compiler refused something
-        return [stmt for stmt in tree.body if _compiles(ast.Module(body=[stmt], type_ignores=[]), path)]
+        return _compiling(tree.body, path)
     try:
         import parso
+        from parso.utils import split_lines
     except ImportError:  # a target interpreter without parso: nothing is recovered
         return []
     version = "%d.%d" % (feature or sys.version_info[:2])
     try:
-        grammar = parso.load_grammar(version=version)
-    except NotImplementedError:  # a Python parso does not know yet
-        grammar = parso.load_grammar()
-    out: list[ast.stmt] = []
-    for node in grammar.parse(text, error_recovery=True).children:
-        # Indented statements at the top (after a broken `def` line) belong to a block.
-        if node.type in ("error_node", "error_leaf", "endmarker", "newline") or node.start_pos[1] != 0:
-            continue
-        if _has_parso_error(node):
-            continue
-        line = node.start_pos[0]
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                code = node.get_code(include_prefix=False)
-                piece = ast.parse(code, filename=path, feature_version=feature) if feature else ast.parse(code, filename=path)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            grammar = parso.load_grammar(version=version)
+        except NotImplementedError:  # a Python parso does not know yet
+            grammar = parso.load_grammar()
+        children = grammar.parse(text, error_recovery=True).children
+    except (RecursionError, MemoryError):
+        raise
+    except Exception:  # parso is an aid: when it fails, nothing is recovered
+        return []
+    lines = split_lines(text, keepends=True)
+
+    def source(first: Any, last: Any) -> str:
+        (start, _), (end, end_column) = first.start_pos, last.end_pos
+        return "".join(lines[start - 1 : end - 1]) + lines[end - 1][:end_column] if end <= len(lines) else "".join(lines[start - 1 :])
+
+    # Runs of consecutive clean statements: each run is parsed and compiled at once, and
+    # split when Python rejects it (parso accepts some of what Python refuses, such as a
+    # parameter without a default after one with a default).
+    runs: list[list[Any]] = []
+    run: list[Any] = []
+    for node in children:
+        # Indented statements at the top (after a broken `def` line) belong to a block.
+        clean = node.type not in ("error_node", "error_leaf", "endmarker", "newline") and node.start_pos[1] == 0 and not _has_parso_error(node)
+        if clean:
+            run.append(node)
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    out: list[ast.stmt] = []
+    stack = list(reversed(runs))
+    while stack:
+        chunk = stack.pop()
+        statements, bad = _parse_at(source(chunk[0], chunk[-1]), chunk[0].start_pos[0], path, feature)
+        if statements is not None:
+            out.extend(statements)
             continue
-        if not _compiles(piece, path):
-            continue
-        if line > 1:
-            ast.increment_lineno(piece, line - 1)
-        out.extend(piece.body)
+        # A node ends at column 0 of the line after its newline.
+        spans = [(node.start_pos[0], node.end_pos[0] - (node.end_pos[1] == 0)) for node in chunk]
+        stack.extend(reversed(_split(chunk, spans, bad)))
     return out
 
 
 def _has_parso_error(node: Any) -> bool:
+    """Whether parso's error recovery left an error node or leaf anywhere inside `node`."""
     stack = [node]
     while stack:
         current = stack.pop()
