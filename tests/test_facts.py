@@ -269,6 +269,88 @@ def test_syntax_error_is_exact():
     assert err.text.strip() == "'b': [1]"
 
 
+BROKEN = """\
+import os
+from app.core import config
+try:
+    import orjson
+except ImportError:
+    orjson = None
+if TYPE_CHECKING:
+    from app.types import Hint
+def handler():
+    import app.lazy
+class Service:
+    import app.in_class
+PROVIDERS = {
+    "a": {"scopes": ["x"]}
+    "b": {},
+}
+def broken(:
+    import app.inside_broken
+    return 1
+from app.after import Late
+def router(limit=10, payload):
+    import app.in_bad_def
+api = APIRouter()
+"""
+
+
+def test_a_broken_file_keeps_the_imports_of_its_sound_statements_with_their_context():
+    """What blocks an entry point includes what a broken file will import once its syntax
+    is fixed: the imports of its clean top-level statements are recovered, marked, with the
+    same context flags as in a sound file; nothing inside a broken statement counts."""
+    f = facts_of(BROKEN)
+    assert f.syntax_error is not None and f.syntax_error.line == 14
+    imp = imports_by_module(f)
+    assert set(imp) == {"os", "app.core", "orjson", "app.types", "app.lazy", "app.in_class", "app.after"}
+    assert all(i.recovered for i in f.imports)
+    assert imp["os"].executes_on_import and imp["app.core"].executes_on_import and imp["app.core"].names == (("config", None),)
+    assert imp["app.after"].executes_on_import and imp["app.after"].line == 20  # after the error
+    assert imp["orjson"].guarded and not imp["orjson"].executes_on_import
+    assert imp["app.types"].type_checking and not imp["app.types"].executes_on_import
+    assert imp["app.lazy"].scope == "function" and imp["app.in_class"].scope == "class"
+    # The definitions of the clean statements, so that a broken module's names are known.
+    assert {"os", "config", "orjson", "handler", "Service", "Late"} <= f.defined_names
+    assert not {"PROVIDERS", "broken", "router", "Hint"} & f.defined_names
+    assert [(h.kind, h.name) for h in f.entry_hints] == [("router", "api")]  # still an entry point
+    sound = facts_of("import os\n")
+    assert not any(i.recovered for i in sound.imports)
+
+
+def test_statements_after_a_broken_block_header_are_not_module_level():
+    """`def f(:` breaks the block: its indented body is not at module level."""
+    f = facts_of("import a\ndef f(:\n    import inside\n    return 1\nx = (\nimport b\n")
+    assert [(i.module, i.line) for i in f.imports] == [("a", 1), ("b", 6)]
+
+
+def test_a_file_only_the_compiler_rejects_keeps_its_other_statements():
+    """The parse worked: each statement the compiler accepts on its own counts."""
+    f = facts_of("import a\ndef f(x, x):\n    import inner\nreturn 1\n@deco\ndef g(): pass\nimport b\n")
+    assert "duplicate argument" in f.syntax_error.message
+    assert [(i.module, i.line, i.recovered) for i in f.imports] == [("a", 1, True), ("b", 7, True)]
+    assert {"a", "g", "b"} <= f.defined_names and "f" not in f.defined_names
+
+
+def test_parso_runs_only_for_files_with_a_syntax_error(monkeypatch):
+    import parso
+
+    calls = []
+    real = parso.load_grammar
+    monkeypatch.setattr(parso, "load_grammar", lambda *a, **k: calls.append(1) or real(*a, **k))
+    facts_of("import os\n" * 50 + "def f(x=1, *, y):\n    return x\n")
+    assert calls == []
+    facts_of("import os\nx = (\n")
+    assert calls == [1]
+
+
+def test_without_parso_a_broken_file_still_has_its_syntax_error(monkeypatch):
+    """The target interpreter may run the extractor without parso: nothing is recovered."""
+    monkeypatch.setitem(sys.modules, "parso", None)
+    f = facts_of("import os\nx = (\n")
+    assert f.syntax_error is not None and f.imports == ()
+
+
 @pytest.mark.parametrize(
     "source,message",
     [

@@ -140,6 +140,49 @@ def test_simulation_finds_the_failing_from_import_and_spares_working_cycles(tmp_
     assert starts == {"app.routers.credit"}  # the entry point whose import fails
 
 
+def test_a_broken_module_blocks_through_its_recovered_imports_but_runs_none_of_them(tmp_path):
+    """A file with a syntax error imports nothing when Python runs it, but what it will
+    import once fixed blocks its importers too: its recovered imports are executed edges,
+    marked `recovered`, left out of `runtime` (what the cycle simulation runs)."""
+    files = {
+        "app/routers/broken.py": ROUTER + "from app.services.hub import helper\ndef f(a=1, b):\n    pass\n",
+        "app/routers/fine.py": ROUTER + "import app.services.other\n",
+        "app/services/__init__.py": "",
+        "app/services/hub.py": "import app.services.deep\ndef helper():\n    pass\n",
+        "app/services/deep.py": "",
+        "app/services/other.py": "",
+    }
+    g = graph_of(tmp_path, files)
+    hub = [e for e in g.successors("app.routers.broken") if e.dst == "app.services.hub"]
+    assert hub and all(e.recovered and e.executed for e in hub)
+    assert not any(e.recovered for e in g.runtime.get("app.routers.broken", ()))
+    assert not any(e.recovered for e in g.successors("app.routers.fine"))
+    assert g.entry_points_reaching(["app.services.deep"]) == ("app.routers.broken",)
+
+
+def test_a_cycle_through_a_broken_module_is_not_a_circular_import(tmp_path):
+    """billing.py does not compile, so importing credit.py fails at billing's SyntaxError,
+    never at a partially initialised credit: no import-time cycle is reported, and the
+    modules are not one component of what runs."""
+    files = {
+        "app/routers/credit.py": ROUTER + "from app.credit import Ledger\n",
+        "app/credit.py": "from app.billing import Billing\n\nclass Ledger:\n    pass\n",
+        "app/billing.py": "from app.credit import Ledger\n\nclass Billing:\n    def charge(self, amount=0, currency):\n        pass\n",
+    }
+    root = project(tmp_path, files)
+    analysis = analyse(Config(root=root, use_cache=False))
+    g = analysis.graph
+    assert analysis.facts["app/billing.py"].syntax_error is not None
+    assert ("app.credit", "from") in edges(g, "app.billing")  # recovered: it blocks
+    assert g.import_cycle_failures() == {}
+    assert not any({"app.credit", "app.billing"} <= set(c) for c in g.sccs())
+    from fixkit.plan import diagnose
+
+    kinds = {d.kind: d for d in diagnose(analysis)}
+    assert "circular-import" not in kinds
+    assert kinds["parameter-order"].blocks == ("app.routers.credit",)
+
+
 def test_sys_path_alias_resolves_to_the_canonical_module(tmp_path):
     files = {
         "app/__init__.py": "",

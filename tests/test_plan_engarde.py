@@ -6,6 +6,7 @@ Each sample is copied to tmp_path first: a plan writes its facts cache into the 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -128,6 +129,108 @@ def test_make_plan_orders_by_impact_and_fills_entry_points(tmp_path):
         for edit in d.fix.edits if d.fix else ():
             if not edit.creates:
                 assert plan.texts[edit.path] == (root / edit.path).read_bytes().decode("utf-8")
+
+
+def _unblocks(plan) -> dict[str, int]:
+    """Per diagnosis id: the entry points it is the last cause of (what fixing it alone frees)."""
+    out = {d.id: 0 for d in plan.diagnoses}
+    for e in plan.entry_points:
+        if len(e.blocked_by) == 1:
+            out[e.blocked_by[0]] += 1
+    return out
+
+
+def test_an_entry_point_lists_every_cause_its_broken_file_leaves_behind(tmp_path):
+    """A router with a parameter-order error that also imports a missing package and a
+    missing module is blocked by all three (its imports run once the syntax is fixed), and
+    fixing the syntax alone is not ranked as unblocking it."""
+    root = tmp_path / "proj"
+    router = "from fastapi import APIRouter\nimport fixkit_missing_dep_xyz\nfrom app.gone import Thing\nrouter = APIRouter()\n"
+    files = {
+        "app/__init__.py": "",
+        "app/real.py": "class Thing:\n    pass\n",
+        "app/routers/__init__.py": "",
+        "app/routers/plain.py": router,
+        "app/routers/broken.py": router + "\n\ndef handler(limit=10, payload):\n    return payload\n",
+        "app/routers/typo.py": "from fastapi import APIRouter\nrouter = APIRouter()\n\n\ndef other(a=1, b):\n    return b\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    plan = make_plan(Config(root=root, offline=True, use_cache=False))
+    by_code = {}
+    for d in plan.diagnoses:
+        by_code.setdefault(d.code, []).append(d)
+    (missing,) = by_code["FK101"]
+    assert missing.file == "app/routers/plain.py"  # the sound site first
+    assert sorted(missing.blocks) == ["app.routers.broken", "app.routers.plain"]
+    assert {(r.file, r.line) for r in missing.related} == {("app/routers/broken.py", 2)}  # recovered
+    syntax = {d.file: d for d in by_code["FK401"]}
+    by_module = {e.module: e for e in plan.entry_points}
+    (gone,) = by_code["FK201"]
+    assert set(by_module["app.routers.broken"].blocked_by) == {missing.id, gone.id, syntax["app/routers/broken.py"].id}
+    assert set(by_module["app.routers.plain"].blocked_by) == {missing.id, gone.id}
+    unblocks = _unblocks(plan)
+    assert unblocks[syntax["app/routers/broken.py"].id] == 0 and unblocks[syntax["app/routers/typo.py"].id] == 1
+    assert plan.diagnoses[-1].id == syntax["app/routers/broken.py"].id  # the least impact
+    # The repoint edits the file that parses and says what it leaves for after the syntax fix.
+    assert gone.fix is not None and gone.fix.safety.value == "safe"
+    assert [e.path for e in gone.fix.edits] == ["app/routers/plain.py"]
+    assert any("app/routers/broken.py" in note and "not parse" in note for note in gone.fix.notes)
+
+
+@pytest.fixture(scope="module")
+def bare_python(tmp_path_factory) -> str:
+    """An interpreter without the sample's dependencies (fastapi, sqlalchemy, pydantic)."""
+    if sys.platform == "win32":  # pragma: no cover
+        pytest.skip("venv layout")
+    venv = tmp_path_factory.mktemp("bare") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    probe = subprocess.run([str(python), "-c", "import fastapi"], capture_output=True, timeout=60)
+    assert probe.returncode != 0, "the bare virtualenv sees fastapi"
+    return str(python)
+
+
+def test_without_its_dependencies_the_web_stack_blocks_every_router(tmp_path, bare_python):
+    """The README's first plan (fixkit alone in the target environment): fastapi blocks all
+    66 routers, the three whose own file has a parameter-order error included, which list
+    it next to that error; the 21 root causes of the ground truth keep their routers."""
+    root = copy_sample(tmp_path, "engarde_backend")
+    truth = expected("engarde_backend")
+    bare = truth["bare_environment"]
+    prefix = truth["summary"]["prefix"]
+    plan = make_plan(Config(root=root, offline=True, use_cache=False, python=bare_python))
+    everyone = {e.module for e in plan.entry_points}
+    assert len(everyone) == truth["summary"]["entry_points"]
+    assert sum(1 for e in plan.entry_points if not e.blocked) == bare["import_statically"]
+    assert len(plan.diagnoses) == bare["root_causes"]
+
+    got = {(d.kind, d.file, d.line): d for d in plan.diagnoses}
+    want = {(rc["kind"], rc["file"], rc["line"]): rc for rc in [*truth["root_cause"], *bare["root_cause"]]}
+    assert sorted(got) == sorted(want)
+    for key, rc in want.items():
+        d = got[key]
+        if "symbol" in rc:
+            assert d.symbol == rc["symbol"], key
+        if "blocks_all_but" in rc:
+            assert set(d.blocks) == everyone - {prefix + b for b in rc["blocks_all_but"]}, key
+        else:
+            assert sorted(d.blocks) == sorted(prefix + b for b in rc["blocks"]), key
+
+    by_symbol = {d.symbol: d for d in plan.diagnoses if d.kind == "missing-dependency"}
+    by_module = {e.module: e for e in plan.entry_points}
+    unblocks = _unblocks(plan)
+    for name in ("agent_analysis", "visual_workflow_builder", "rl_training"):
+        (param,) = [d for d in plan.diagnoses if d.kind == "parameter-order" and d.file == f"app/routers/{name}.py"]
+        blocked_by = set(by_module[prefix + name].blocked_by)
+        assert {by_symbol["fastapi"].id, by_symbol["pydantic"].id, by_symbol["sqlalchemy"].id, param.id} == blocked_by, name
+        assert unblocks[param.id] == 0, name
+    assert set(by_module[prefix + "oauth"].blocked_by) == {
+        by_symbol["fastapi"].id, by_symbol["pydantic"].id, got[("syntax-error", "app/services/oauth_manager.py", 404)].id
+    }
+    assert len(by_symbol["fastapi"].blocks) == 66  # README.md: the web stack blocks all 66 routers
+    assert not any(unblocks.values())  # nothing imports until the web stack is installed
 
 
 def test_no_false_root_causes_on_real_installed_libraries(tmp_path):
