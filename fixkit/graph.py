@@ -134,7 +134,19 @@ class ImportGraph:
         a file with a syntax error imports nothing), in reverse topological order (a
         component comes after every component it reaches).  Import-time cycles live here."""
         if self._sccs is None:
-            self._sccs = self._tarjan(self.runtime)
+            if self.runtime is self.executed:
+                self._sccs = self._tarjan(self.executed, self.nodes)
+            else:
+                # Dropping the recovered edges can only split the components holding a
+                # module with a syntax error: only those are computed again, in place.
+                broken = {m for m, edges in self.executed.items() if edges is not self.runtime.get(m)}
+                out: list[list[str]] = []
+                for component in self._blocking_components():
+                    if len(component) > 1 and not broken.isdisjoint(component):
+                        out.extend(self._tarjan(self.runtime, set(component)))
+                    else:
+                        out.append(component)
+                self._sccs = out
         return self._sccs
 
     def _blocking_components(self) -> list[list[str]]:
@@ -142,18 +154,19 @@ class ImportGraph:
         if self.runtime is self.executed:
             return self.sccs()
         if self._blocking_sccs is None:
-            self._blocking_sccs = self._tarjan(self.executed)
+            self._blocking_sccs = self._tarjan(self.executed, self.nodes)
         return self._blocking_sccs
 
-    def _tarjan(self, successors: dict[str, list[Edge]]) -> list[list[str]]:
-        """Iterative Tarjan over `successors`, components in reverse topological order."""
+    def _tarjan(self, successors: dict[str, list[Edge]], nodes: set[str]) -> list[list[str]]:
+        """Iterative Tarjan over `successors` within `nodes`, components in reverse
+        topological order."""
         index: dict[str, int] = {}
         low: dict[str, int] = {}
         on_stack: set[str] = set()
         stack: list[str] = []
         out: list[list[str]] = []
         counter = 0
-        for root in sorted(self.nodes):
+        for root in sorted(nodes):
             if root in index:
                 continue
             work: list[tuple[str, int]] = [(root, 0)]
@@ -169,7 +182,7 @@ class ImportGraph:
                 while i < len(succ):
                     nxt = succ[i].dst
                     i += 1
-                    if nxt not in self.nodes:
+                    if nxt not in nodes:
                         continue
                     if nxt not in index:
                         work[-1] = (node, i)
