@@ -20,9 +20,9 @@ parameter-order, missing-comma (kind syntax-error) and circular-import.
 `OUT_DIR/ground_truth.json` lists every fault with its kind, code, file, line (as
 this interpreter reports it), symbol and `blocks`: the routers that cannot import
 until it is fixed — reverse reachability over module-level imports from the fault's
-module(s).  A syntax-error host's own imports are never seen by a parser, so
-nothing faulty is placed below one: every `blocks` is then exactly what a static
-analysis can know.  `--check` runs `python -m app.main --check --json` in a
+module(s).  A syntax-error host's own imports run once its syntax is fixed (fixkit
+recovers them from the statements that parse), so they count for `blocks` too, except
+for an import-time cycle: Python never runs them, so no cycle goes through one.  `--check` runs `python -m app.main --check --json` in a
 subprocess and compares the routers that really fail with the ground truth.
 """
 
@@ -329,10 +329,11 @@ class Generator:
 
     # ------------------------------------------------------------------ graph helpers
 
-    def edges(self, name: str) -> list[str]:
-        """Modules whose code runs when `name` is imported: its imports and their parent packages."""
+    def edges(self, name: str, recovered: bool = False) -> list[str]:
+        """Modules whose code runs when `name` is imported: its imports and their parent
+        packages; with `recovered`, also those of a file with a syntax error (blast radius)."""
         mod = self.mods[name]
-        if name in self.syntax_hosts:
+        if name in self.syntax_hosts and not recovered:
             return _parents(name, self.mods)  # a file that does not compile runs none of its imports
         out = _parents(name, self.mods)
         for target, _names in mod.deps:
@@ -346,10 +347,10 @@ class Generator:
                 out += _parents(target, self.mods)
         return out
 
-    def reverse_graph(self) -> dict[str, set[str]]:
+    def reverse_graph(self, recovered: bool = False) -> dict[str, set[str]]:
         rev: dict[str, set[str]] = {n: set() for n in self.mods}
         for name in self.mods:
-            for t in self.edges(name):
+            for t in self.edges(name, recovered):
                 rev[t].add(name)
         return rev
 
@@ -782,6 +783,7 @@ class Generator:
 
     def ground_truth(self, stats: dict) -> dict:
         rev = self.reverse_graph()
+        blocking = self.reverse_graph(recovered=True)
         by_path = {m.path: m for m in list(self.mods.values()) + list(getattr(self, "shadow_files", []))}
         blocked: dict[str, list[str]] = {}
         for fault in self.faults:
@@ -800,7 +802,7 @@ class Generator:
                 marker = fault.get("importer_marker") or next(l for l in self.mods[fault["host"]].fault_imports if fault["symbol"] in l or fault["module"] in l)
                 fault["importer_line"] = _line_of(by_path[fault["importer"]].text, marker)
             starts = [fault["host"]] + fault.get("extra_modules", [])
-            fault["blocks"] = self.routers_reaching(starts, rev)
+            fault["blocks"] = self.routers_reaching(starts, rev if fault["injected"] == "circular-import" else blocking)
             for r in fault["blocks"]:
                 blocked.setdefault(r, []).append(fault["id"])
             del fault["marker"]
