@@ -30,6 +30,7 @@ fixkit for the synthetic tree of N modules.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import math
@@ -38,7 +39,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import sysconfig
 import time
 import venv
 from pathlib import Path
@@ -119,16 +119,22 @@ def real_tree(work: Path, env: Path, package: str) -> Path:
 
 
 def synthetic_tree(work: Path, size: int, seed: int) -> tuple[Path, dict]:
+    """The tree of `size` modules, made again when generate.py changed since (its ground
+    truth would be stale)."""
     root = work / "synthetic" / f"n{size}"
     truth_file = root / "ground_truth.json"
-    if truth_file.exists():
+    stamp = root.parent / f"n{size}.generator"
+    generator = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()
+    if truth_file.exists() and stamp.exists() and stamp.read_text() == generator:
         truth = json.loads(truth_file.read_text())
         if truth["generator"]["modules"] == size and truth["generator"]["seed"] == seed:
             git_init(root)
             return root, truth
     log(f"generating {root}")
+    shutil.rmtree(root, ignore_errors=True)
     truth = _load("generate").generate(root, size, seed)
     git_init(root)
+    stamp.write_text(generator)
     return root, truth
 
 
