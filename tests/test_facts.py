@@ -344,6 +344,23 @@ def test_parso_runs_only_for_files_with_a_syntax_error(monkeypatch):
     assert calls == [1]
 
 
+def test_recovery_makes_no_reference_cycles():
+    """Extraction runs with the cyclic garbage collector paused: parso's parent links must
+    not keep a broken file's tree alive."""
+    import gc
+
+    source = "import os\n" + "".join(f"def f{i}(x):\n    return x\n" for i in range(50)) + "x = (\n"
+    facts_of(source)
+    gc.collect()
+    gc.disable()
+    try:
+        f = facts_of(source)
+        cycles = gc.collect()
+    finally:
+        gc.enable()
+    assert f.imports and cycles == 0
+
+
 def test_without_parso_a_broken_file_still_has_its_syntax_error(monkeypatch):
     """The target interpreter may run the extractor without parso: nothing is recovered."""
     monkeypatch.setitem(sys.modules, "parso", None)

@@ -1133,8 +1133,9 @@ def _clean_statements(text: str, path: str, feature: tuple[int, int] | None, tre
     runs: list[list[Any]] = []
     run: list[Any] = []
     for node in children:
+        erroneous = _detach(node)  # every node, so that the whole tree is freed
         # Indented statements at the top (after a broken `def` line) belong to a block.
-        clean = node.type not in ("error_node", "error_leaf", "endmarker", "newline") and node.start_pos[1] == 0 and not _has_parso_error(node)
+        clean = node.type not in ("error_node", "error_leaf", "endmarker", "newline") and node.start_pos[1] == 0 and not erroneous
         if clean:
             run.append(node)
         elif run:
@@ -1156,17 +1157,23 @@ def _clean_statements(text: str, path: str, feature: tuple[int, int] | None, tre
     return out
 
 
-def _has_parso_error(node: Any) -> bool:
-    """Whether parso's error recovery left an error node or leaf anywhere inside `node`."""
+def _detach(node: Any) -> bool:
+    """Whether parso's error recovery left an error node or leaf anywhere inside `node`.
+
+    Also unlinks every node of it from its parent: parent links make reference cycles,
+    and extraction runs with the cyclic garbage collector paused (fixkit.analyse), so
+    without this each broken file's parso tree would stay in memory."""
+    erroneous = False
     stack = [node]
     while stack:
         current = stack.pop()
+        current.parent = None
         if current.type in ("error_node", "error_leaf"):
-            return True
+            erroneous = True
         children = getattr(current, "children", None)
         if children:
             stack.extend(children)
-    return False
+    return erroneous
 
 
 def _too_deep(base: dict, text: str, path: str, exc: BaseException) -> FileFacts:
