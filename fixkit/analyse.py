@@ -74,7 +74,7 @@ def _extract_job(job: tuple[str, str, bool, bytes, tuple[int, int]]) -> FileFact
 
 def _extract_serial(jobs: list, progress: Progress | None, total: int, done: int) -> list:
     out = []
-    with paused_gc():  # as in the pool (pool_map acyclic)
+    with paused_gc(long_lived=True):  # as in the pool (pool_map acyclic)
         for job in jobs:
             out.append(_extract_job(job))
             done += 1
@@ -198,7 +198,7 @@ def pool_map(
     try:
         with _sigint_held():  # the workers start in submit()
             futures = [pool.submit(_pool_chunk, fn, items[i : i + chunksize]) for i in range(0, len(items), chunksize)]
-        with paused_gc() if acyclic else nullcontext():
+        with paused_gc(long_lived=True) if acyclic else nullcontext():
             for future in futures:
                 out.extend(future.result())
                 if done:
@@ -330,7 +330,7 @@ def analyse(
     notes: list[str] = []
     facts = collect_facts(project, use_cache=project.config.use_cache, progress=progress, notes=notes, known_shas=known_shas)
     analysis = Analysis(project=project, facts=facts, site_paths=tuple(str(p) for p in site_paths), notes=notes)
-    with paused_gc():  # edges and sets, no cycles: see `paused_gc`
+    with paused_gc(long_lived=True):  # edges and sets, no cycles: see `paused_gc`
         analysis.graph = build_graph(project, facts)
     return analysis
 

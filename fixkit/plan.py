@@ -228,7 +228,7 @@ def plan_from_analysis(analysis: Analysis, cache: FixCache | None = None) -> Pla
     # of the project is alive: the cyclic collector would only walk those again and
     # again (about 40 % of this phase's time at 5,000 files).  Computing fixes (libcst)
     # runs with it.
-    with paused_gc():
+    with paused_gc(long_lived=True):
         diagnoses = diagnose(analysis, cache)
         blockers: dict[str, list[Diagnosis]] = {ep: [] for ep in graph.entry_points}
         for d in diagnoses:
