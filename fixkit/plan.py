@@ -186,7 +186,15 @@ def make_plan(config: Config, progress: Callable[[int, int], None] | None = None
         return plan_from_analysis(analyse(project, site_paths=site_paths, progress=progress))
     analysis = analyse(project, site_paths=site_paths, progress=progress, known_shas=plan_cache.known_shas)
     fix_cache = FixCache(project, key)
+    # What the target interpreter said about third-party modules (`probe_environment`):
+    # the base key holds the environment's fingerprint, so its answers still hold.
+    known_env = fix_cache.data.setdefault("environment", {})
+    statuses = analysis.__dict__.setdefault("_env_status", {})
+    statuses.update(known_env)
     plan = plan_from_analysis(analysis, fix_cache)
+    if statuses != known_env:
+        fix_cache.data["environment"] = dict(statuses)
+        fix_cache.dirty = True
     fix_cache.save()
     plan_cache.save(stats, analysis, plan, fix_cache.extra_reads(stats))
     return plan

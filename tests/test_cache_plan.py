@@ -239,6 +239,42 @@ def test_installing_a_distribution_in_the_target_environment_invalidates_the_pla
     assert not [d for d in after.diagnoses if d.code == "FK101"]
 
 
+def test_the_target_environment_is_asked_about_a_module_once_per_environment_state(tmp_path):
+    """What the target interpreter says about third-party modules is kept under the base
+    key (which holds the environment's fingerprint): a re-plan after an edit asks only
+    about modules it never asked about; installing a distribution asks again."""
+    root = write(tmp_path / "proj", {"app/__init__.py": "", "app/main.py": "import bleach\n"})
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    log = tmp_path / "asked.log"
+    # The target interpreter, wrapped to write down every module probe it answers.
+    wrapper = tmp_path / "python"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'case "$2" in *find_spec*) echo probe >> {log} ;; esac\n'
+        f'exec {venv / "bin" / "python"} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    config = Config(root=root, offline=True, python=str(wrapper))
+    make_plan(config)
+    assert log.read_text().count("probe") == 1
+    (root / "app/main.py").write_text("import bleach\n\n\ndef f():\n    pass\n")  # structural: re-planned
+    plan = make_plan(config)
+    assert log.read_text().count("probe") == 1
+    assert [d.module for d in plan.diagnoses if d.code == "FK101"] == ["bleach"]
+    (root / "app/main.py").write_text("import bleach\nimport markdown\n")
+    make_plan(config)
+    assert log.read_text().count("probe") == 2  # a module never asked about
+    site = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    write(Path(site), {"bleach/__init__.py": "", "bleach-6.0.0.dist-info/METADATA": "Name: bleach\nVersion: 6.0.0\n"})
+    plan = make_plan(config)
+    assert log.read_text().count("probe") == 3
+    assert [d.module for d in plan.diagnoses if d.code == "FK101"] == ["markdown"]
+
+
 def test_a_comment_in_a_file_nothing_read_reuses_the_plan_without_analysing(project):
     config = Config(root=project, offline=True)
     make_plan(config)
