@@ -275,6 +275,43 @@ def test_the_target_environment_is_asked_about_a_module_once_per_environment_sta
     assert [d.module for d in plan.diagnoses if d.code == "FK101"] == ["markdown"]
 
 
+def test_the_sys_path_of_the_target_is_asked_again_only_when_it_can_have_changed(tmp_path):
+    """The environment fingerprint keeps the target's sys.path: the interpreter is not
+    started for it again until something that decides sys.path changes; a `.pth` file
+    added to site-packages (a new sys.path entry) is noticed, and so is a package
+    installed into the directory it names."""
+    root = write(tmp_path / "proj", {"app/__init__.py": "", "app/main.py": "import extra_mod\n"})
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    log = tmp_path / "asked.log"
+    wrapper = tmp_path / "python"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'case "$2" in *getusersitepackages*) echo sys.path >> {log} ;; esac\n'
+        f'exec {venv / "bin" / "python"} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    config = Config(root=root, offline=True, python=str(wrapper))
+    assert [d.module for d in make_plan(config).diagnoses if d.code == "FK101"] == ["extra_mod"]
+    asked = log.read_text().count("sys.path")
+    assert asked >= 1
+    (root / "app/main.py").write_text("import extra_mod\n\n\ndef f():\n    pass\n")
+    make_plan(config)
+    make_plan(config)
+    assert log.read_text().count("sys.path") == asked
+    site = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (Path(site) / "extra.pth").write_text(f"{extra}\n")
+    assert [d.module for d in make_plan(config).diagnoses if d.code == "FK101"] == ["extra_mod"]
+    assert log.read_text().count("sys.path") == asked + 1
+    (extra / "extra_mod.py").write_text("")
+    assert not [d for d in make_plan(config).diagnoses if d.code == "FK101"]
+
+
 def test_a_comment_in_a_file_nothing_read_reuses_the_plan_without_analysing(project):
     config = Config(root=project, offline=True)
     make_plan(config)
