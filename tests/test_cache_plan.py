@@ -239,22 +239,24 @@ def test_installing_a_distribution_in_the_target_environment_invalidates_the_pla
     assert not [d for d in after.diagnoses if d.code == "FK101"]
 
 
+def _logging_target(tmp_path: Path, marker: str, word: str) -> tuple[Path, Path, Path]:
+    """(venv, interpreter, log): a fresh virtualenv's python, wrapped to write `word` to
+    the log each time it is run with code containing `marker`."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    log = tmp_path / "asked.log"
+    wrapper = tmp_path / "python"
+    wrapper.write_text(f'#!/bin/sh\ncase "$2" in *{marker}*) echo {word} >> {log} ;; esac\nexec {venv / "bin" / "python"} "$@"\n')
+    wrapper.chmod(0o755)
+    return venv, wrapper, log
+
+
 def test_the_target_environment_is_asked_about_a_module_once_per_environment_state(tmp_path):
     """What the target interpreter says about third-party modules is kept under the base
     key (which holds the environment's fingerprint): a re-plan after an edit asks only
     about modules it never asked about; installing a distribution asks again."""
     root = write(tmp_path / "proj", {"app/__init__.py": "", "app/main.py": "import bleach\n"})
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
-    log = tmp_path / "asked.log"
-    # The target interpreter, wrapped to write down every module probe it answers.
-    wrapper = tmp_path / "python"
-    wrapper.write_text(
-        "#!/bin/sh\n"
-        f'case "$2" in *find_spec*) echo probe >> {log} ;; esac\n'
-        f'exec {venv / "bin" / "python"} "$@"\n'
-    )
-    wrapper.chmod(0o755)
+    venv, wrapper, log = _logging_target(tmp_path, "find_spec", "probe")
     config = Config(root=root, offline=True, python=str(wrapper))
     make_plan(config)
     assert log.read_text().count("probe") == 1
@@ -281,16 +283,7 @@ def test_the_sys_path_of_the_target_is_asked_again_only_when_it_can_have_changed
     added to site-packages (a new sys.path entry) is noticed, and so is a package
     installed into the directory it names."""
     root = write(tmp_path / "proj", {"app/__init__.py": "", "app/main.py": "import extra_mod\n"})
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
-    log = tmp_path / "asked.log"
-    wrapper = tmp_path / "python"
-    wrapper.write_text(
-        "#!/bin/sh\n"
-        f'case "$2" in *getusersitepackages*) echo sys.path >> {log} ;; esac\n'
-        f'exec {venv / "bin" / "python"} "$@"\n'
-    )
-    wrapper.chmod(0o755)
+    venv, wrapper, log = _logging_target(tmp_path, "getusersitepackages", "sys.path")
     config = Config(root=root, offline=True, python=str(wrapper))
     assert [d.module for d in make_plan(config).diagnoses if d.code == "FK101"] == ["extra_mod"]
     asked = log.read_text().count("sys.path")
