@@ -54,3 +54,29 @@ def analysed(root: Path, **config) -> Analysis:
 def run_import(root: Path, module: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """`import module` in a fresh interpreter with `root` as the working directory."""
     return subprocess.run([sys.executable, "-c", f"import {module}"], cwd=root, capture_output=True, text=True, timeout=timeout)
+
+
+def read_terminal(leader: int, child: subprocess.Popen) -> bytes:
+    """Every byte a child wrote to the pseudo-terminal whose leader side is `leader`, until
+    the child closes its side or has exited with nothing left to read (its pool workers
+    may keep the terminal open a little longer).  Closes `leader`."""
+    import os
+    import select
+
+    received = b""
+    try:
+        while True:
+            ready, _, _ = select.select([leader], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:  # EIO: the child closed its side
+                    break
+                if not chunk:
+                    break
+                received += chunk
+            elif child.poll() is not None:
+                break
+    finally:
+        os.close(leader)
+    return received

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import read_terminal
+
 TIMEOUT = 120
 
 
@@ -236,19 +238,10 @@ def _plan_on_a_terminal(root: Path, env: dict) -> str:
         env={**os.environ, "FIXKIT_DEBUG": "", "COLUMNS": "100", **env},
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(leader)
+    terminal = read_terminal(leader, proc)
     proc.wait(timeout=TIMEOUT)
     assert proc.returncode == 1, proc.stderr.read()
-    return b"".join(chunks).decode("utf-8", "replace")
+    return terminal.decode("utf-8", "replace")
 
 
 def test_no_color_on_a_terminal_has_no_colours(broken):

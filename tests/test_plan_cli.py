@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from fixkit.plan import Plan
+from tests.helpers import read_terminal
 
 REPO = Path(__file__).resolve().parent.parent
 CLEAN = REPO / "tests" / "data" / "clean_project"
@@ -218,7 +219,6 @@ def plan_with_stderr_on_a_terminal(root: Path, tmp_path: Path) -> tuple[int, str
     file: the exit code, stdout, and every byte the terminal received."""
     import fcntl
     import pty
-    import select
     import struct
     import termios
 
@@ -234,23 +234,8 @@ def plan_with_stderr_on_a_terminal(root: Path, tmp_path: Path) -> tuple[int, str
             env={**os.environ, "FIXKIT_DEBUG": "", "TERM": "xterm-256color", "NO_COLOR": "", "COLUMNS": ""},
         )
     os.close(slave)
-    terminal = b""
-    try:
-        while True:
-            ready, _, _ = select.select([master], [], [], 0.2)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # EIO: the child closed its side
-                    break
-                if not chunk:
-                    break
-                terminal += chunk
-            elif child.poll() is not None:
-                break
-        code = child.wait(timeout=600)
-    finally:
-        os.close(master)
+    terminal = read_terminal(master, child)
+    code = child.wait(timeout=600)
     return code, out_path.read_text(), terminal
 
 
